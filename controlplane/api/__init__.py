@@ -1,0 +1,1 @@
+"""Shared DRF pieces of the v1 API: the error envelope, request validation, pagination, health."""
