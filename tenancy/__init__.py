@@ -1,0 +1,21 @@
+"""Tenancy: resolve a tenant per request, stamp it onto rows, scope every query to it.
+
+The package is reusable in any Django project. Its pieces, one idea per module:
+
+- ``validators``  what a tenant id may look like (``validate_tenant_id``).
+- ``conf``        the ``TENANCY_*`` settings with their defaults, read at call time.
+- ``context``     the ``ContextVar`` holding the current tenant; ``tenant_context()``.
+- ``resolvers``   ``TenantResolver`` protocol, ``HeaderTenantResolver``, the settings loader.
+- ``middleware``  ``TenantMiddleware``: resolve once per request, bind, always reset.
+- ``models``      ``TenantModel``: the ``tenant_id`` column and the stamping hooks of ``save()``.
+- ``managers``    ``TenantManager`` (scoped, fail-closed) and ``AllTenantsManager`` (unscoped).
+- ``stamping``    the write rules: which tenant a new row gets, which writes are refused.
+- ``fields``      ``TenantForeignKey`` / ``TenantManyToManyField``: related managers that run in
+                  the parent's tenant.
+- ``admin``       ``TenantAdminMixin`` / ``TenantInlineMixin`` for the Django admin.
+- ``checks``      system checks ``tenancy.E001``..., documented there.
+- ``exceptions``  ``InvalidTenantId``, ``NoTenantBound``, ``TenantMismatch``.
+
+Import models, managers and fields from their modules; this package root imports nothing so that it
+is safe to import before the app registry is ready.
+"""

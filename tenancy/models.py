@@ -1,0 +1,111 @@
+"""``TenantModel``: the abstract base of every tenant-owned model.
+
+It contributes the ``tenant_id`` column (``varchar(64)``, database default ``'default-tenant'``, like
+the reference server's migration, so a raw insert that omits it lands there), the scoped default
+manager ``objects``, the unscoped ``all_tenants``, and ``save()`` / ``delete()`` hooks that apply the
+stamping rules of ``tenancy.stamping``.
+
+Subclasses add a tenant-leading index or unique constraint (``UniqueConstraint(fields=["tenant_id",
+"name"])``) and, for rows that belong to a parent row (through tables), set ``tenant_parent`` to
+the name of that foreign key.
+"""
+
+from contextlib import nullcontext
+from typing import ClassVar
+
+from django.db import models
+
+from .conf import DB_DEFAULT_TENANT_ID
+from .context import get_current_tenant_id, tenant_context
+from .exceptions import TenantMismatch
+from .managers import AllTenantsManager, TenantManager
+from .stamping import check_existing_rows, stamp_new_rows
+from .validators import TENANT_ID_MAX_LENGTH, validate_tenant_id_field
+
+
+class TenantModel(models.Model):
+    """Abstract base: a row owned by one tenant.
+
+    ``tenant_parent``: ``None`` (the row takes the bound tenant) or the name of a foreign key whose
+    row's tenant this row copies (``AgentPolicy.tenant_parent = "agent"``).
+    """
+
+    tenant_id = models.CharField(
+        max_length=TENANT_ID_MAX_LENGTH,
+        db_default=DB_DEFAULT_TENANT_ID,
+        validators=[validate_tenant_id_field],
+        verbose_name="tenant",
+        help_text="The tenant that owns this row. Stamped on creation; never changes.",
+    )
+
+    objects = TenantManager()
+    all_tenants = AllTenantsManager()
+
+    tenant_parent: ClassVar[str | None] = None
+
+    class Meta:
+        abstract = True
+        default_manager_name = "objects"
+
+    def save(self, *args, **kwargs):
+        """Stamp (new row) or check (loaded row), then ``Model.save``.
+
+        Raises ``NoTenantBound`` / ``TenantMismatch`` (see ``tenancy.stamping``) before writing. A new
+        instance with an explicit primary key that already exists in another tenant is refused
+        instead of being overwritten.
+        """
+        if self._state.adding:
+            stamp_new_rows(type(self), [self])
+            if self.pk is not None and not kwargs.get("force_insert"):
+                self._refuse_foreign_primary_key()
+        else:
+            check_existing_rows(type(self), [self], kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+        self._tenancy_loaded_tenant_id = self.tenant_id
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        """``Model.delete``; refused with ``TenantMismatch`` for a row of another tenant than the
+        bound one."""
+        bound = get_current_tenant_id()
+        if bound is not None and self.tenant_id != bound:
+            raise TenantMismatch(
+                f"{type(self).__name__} {self.pk!r} belongs to another tenant than the bound "
+                f"tenant {bound!r}; it cannot be deleted from here."
+            )
+        return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+
+    def validate_unique(self, exclude=None):
+        """``Model.validate_unique`` run inside the row's tenant when none is bound."""
+        with self._validation_context():
+            super().validate_unique(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        """``Model.validate_constraints`` run inside the row's tenant when none is bound."""
+        with self._validation_context():
+            super().validate_constraints(exclude=exclude)
+
+    def _validation_context(self):
+        explicit = self.__dict__.get("tenant_id")
+        if get_current_tenant_id() is None and isinstance(explicit, str) and explicit:
+            return tenant_context(explicit)
+        return nullcontext()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._tenancy_loaded_tenant_id = instance.__dict__.get("tenant_id")
+        return instance
+
+    def _refuse_foreign_primary_key(self) -> None:
+        owner = (
+            type(self).all_tenants.filter(pk=self.pk).values_list("tenant_id", flat=True).first()
+        )
+        if owner is not None and owner != self.tenant_id:
+            raise TenantMismatch(
+                f"{type(self).__name__} {self.pk!r} exists in another tenant; it cannot be "
+                "overwritten from here."
+            )

@@ -1,0 +1,181 @@
+"""Stamping: which tenant a new row gets, and which writes are refused.
+
+Every create path (``save()``, ``create()``, ``bulk_create()``, ``get_or_create()``,
+``update_or_create()``, related managers, admin forms) ends in ``stamp_new_rows``; every update path
+(``save()`` of a loaded row, ``bulk_update()``) ends in ``check_existing_rows``. Both raise before
+anything is written.
+
+Rules for a new row:
+
+- A model whose ``tenant_parent`` names a foreign key (through rows such as ``AgentPolicy`` ->
+  ``"agent"``) copies the parent row's tenant, also in system context (nothing bound). If a tenant is
+  bound and the parent belongs to another one, ``TenantMismatch``.
+- Any other model takes the bound tenant; in system context it needs an explicit ``tenant_id``,
+  otherwise ``NoTenantBound``.
+- An explicit ``tenant_id`` that differs from the owner's is ``TenantMismatch``, never relabelled.
+- Every foreign key to another tenant-owned model must point at a row of the same tenant.
+
+Referenced rows are read through the unscoped manager in one query per foreign key and batch; rows
+already loaded on the instance (``obj.agent`` fetched earlier) cost nothing.
+"""
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from django.db.models.expressions import DatabaseDefault
+
+from .context import get_current_tenant_id
+from .exceptions import NoTenantBound, TenantMismatch
+from .validators import validate_tenant_id
+
+
+def is_tenant_model(model) -> bool:
+    """True if ``model`` (class or instance) derives from ``tenancy.models.TenantModel``."""
+    from .models import TenantModel
+
+    cls = model if isinstance(model, type) else type(model)
+    return issubclass(cls, TenantModel)
+
+
+@cache
+def tenant_foreign_keys(model) -> tuple:
+    """The concrete foreign keys of ``model`` that point at tenant-owned models."""
+    return tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation
+        and (field.many_to_one or field.one_to_one)
+        and is_tenant_model(field.related_model)
+    )
+
+
+def _explicit_tenant_id(obj) -> str | None:
+    value = obj.__dict__.get("tenant_id")
+    if value is None or value == "" or isinstance(value, DatabaseDefault):
+        return None
+    return value
+
+
+def _referenced_tenants(field, objs: Iterable) -> dict:
+    """Map each value of ``field`` on ``objs`` to the tenant of the row it references."""
+    tenants = {}
+    missing = set()
+    for obj in objs:
+        value = getattr(obj, field.attname)
+        if value is None:
+            continue
+        cached = field.get_cached_value(obj, default=None)
+        if cached is not None and not cached._state.adding and cached._state.db:
+            tenants[value] = cached.tenant_id
+        else:
+            missing.add(value)
+    if missing:
+        target = field.target_field.attname
+        rows = field.related_model.all_tenants.filter(**{f"{target}__in": missing})
+        tenants.update(rows.values_list(target, "tenant_id"))
+    return tenants
+
+
+def _describe(obj) -> str:
+    return f"{type(obj).__name__} {obj.pk!r}" if obj.pk is not None else type(obj).__name__
+
+
+def _check_references(obj, owner: str, lookups: dict, fields: Sequence) -> None:
+    for field in fields:
+        value = getattr(obj, field.attname)
+        if value is None:
+            continue
+        referenced = lookups[field.name].get(value)
+        if referenced is None:
+            raise field.related_model.DoesNotExist(
+                f"{_describe(obj)}.{field.name} refers to "
+                f"{field.related_model.__name__} {value!r}, which does not exist."
+            )
+        if referenced != owner:
+            raise TenantMismatch(
+                f"{_describe(obj)} belongs to tenant {owner!r} but its {field.name} "
+                f"{value!r} belongs to another tenant; both ends must share a tenant."
+            )
+
+
+def stamp_new_rows(model, objs: Sequence) -> None:
+    """Set ``tenant_id`` on unsaved ``objs`` of ``model`` per the module rules.
+
+    Raises ``NoTenantBound``, ``TenantMismatch``, ``InvalidTenantId`` or the parent model's
+    ``DoesNotExist`` before any row is changed, so a batch is all or nothing.
+    """
+    if not objs:
+        return
+    bound = get_current_tenant_id()
+    fields = tenant_foreign_keys(model)
+    lookups = {field.name: _referenced_tenants(field, objs) for field in fields}
+    parent = model.tenant_parent
+    owners = []
+    for obj in objs:
+        explicit = _explicit_tenant_id(obj)
+        if parent is not None:
+            parent_field = model._meta.get_field(parent)
+            parent_value = getattr(obj, parent_field.attname)
+            owner = lookups[parent].get(parent_value)
+            if owner is None:
+                raise parent_field.related_model.DoesNotExist(
+                    f"{_describe(obj)}.{parent} refers to "
+                    f"{parent_field.related_model.__name__} {parent_value!r}, which does not exist."
+                )
+            if bound is not None and owner != bound:
+                raise TenantMismatch(
+                    f"{_describe(obj)} would belong to tenant {owner!r} (its {parent}'s) while "
+                    f"tenant {bound!r} is bound."
+                )
+        elif bound is not None:
+            owner = bound
+        elif explicit is not None:
+            owner = validate_tenant_id(explicit)
+        else:
+            raise NoTenantBound(
+                f"Cannot create {model.__name__}: no tenant is bound and no tenant_id was given. "
+                "Wrap the code in tenancy.context.tenant_context('<tenant id>')."
+            )
+        if explicit is not None and explicit != owner:
+            raise TenantMismatch(
+                f"{_describe(obj)} was given tenant_id {explicit!r} but belongs to tenant "
+                f"{owner!r}; tenant_id is stamped, not chosen by the caller."
+            )
+        _check_references(obj, owner, lookups, fields)
+        owners.append(owner)
+    for obj, owner in zip(objs, owners, strict=True):
+        obj.tenant_id = owner
+
+
+def check_existing_rows(model, objs: Sequence, fields: Iterable[str] | None = None) -> None:
+    """Refuse updates of loaded ``objs`` that would cross tenants.
+
+    ``fields`` is the set of field names being written (``None`` = all). Raises ``TenantMismatch``
+    when a row belongs to another tenant than the bound one, when ``tenant_id`` changed since the row
+    was loaded, or when a written foreign key points at another tenant's row.
+    """
+    if not objs:
+        return
+    bound = get_current_tenant_id()
+    for obj in objs:
+        loaded = getattr(obj, "_tenancy_loaded_tenant_id", None)
+        current = obj.__dict__.get("tenant_id")
+        if loaded is not None and current is not None and current != loaded:
+            raise TenantMismatch(
+                f"{_describe(obj)} belongs to tenant {loaded!r}; tenant_id cannot change "
+                f"(got {current!r})."
+            )
+        if bound is not None and obj.tenant_id != bound:
+            raise TenantMismatch(
+                f"{_describe(obj)} belongs to another tenant than the bound tenant {bound!r}."
+            )
+    written = None if fields is None else set(fields)
+    checked = [
+        field
+        for field in tenant_foreign_keys(model)
+        if written is None or field.name in written or field.attname in written
+    ]
+    if checked:
+        lookups = {field.name: _referenced_tenants(field, objs) for field in checked}
+        for obj in objs:
+            _check_references(obj, obj.tenant_id, lookups, checked)
