@@ -1,0 +1,8 @@
+"""App config of ``agents``."""
+
+from django.apps import AppConfig
+
+
+class AgentsConfig(AppConfig):
+    name = "agents"
+    verbose_name = "Agents"

@@ -1,0 +1,136 @@
+"""Agent, AgentPolicy and AgentControl.
+
+An agent is identified by its normalised ``name`` within a tenant. Its registration data (the SDK's
+``Agent`` object, its steps and its agent-scoped evaluators) is stored in columns and two JSON lists,
+so re-registering an agent is a single-row write.
+
+``steps`` items: ``{"type", "name", "description"?, "input_schema"?, "output_schema"?,
+"metadata"?}``, unique by ``(type, name)``. ``evaluators`` items: ``{"name", "config_schema",
+"description"?}``, unique by ``name``.
+
+``AgentPolicy`` and ``AgentControl`` are through rows stamped with the agent's tenant
+(``tenant_parent = "agent"``).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
+
+from tenancy.fields import TenantForeignKey, TenantManyToManyField
+from tenancy.models import TenantModel
+
+from .names import AGENT_NAME_MAX_LENGTH, validate_agent_name
+
+
+class Agent(TenantModel):
+    """A registered AI agent (``initAgent``)."""
+
+    name = models.CharField(max_length=AGENT_NAME_MAX_LENGTH, validators=[validate_agent_name])
+    description = models.TextField(null=True, blank=True)
+    version = models.CharField(max_length=255, null=True, blank=True)
+    metadata = models.JSONField(null=True, blank=True)
+    reported_created_at = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="agent_created_at as sent by the SDK (not parsed).",
+    )
+    reported_updated_at = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="agent_updated_at as sent by the SDK (not parsed).",
+    )
+    steps = models.JSONField(default=list, blank=True)
+    evaluators = models.JSONField(default=list, blank=True)
+    policies = TenantManyToManyField(
+        "policies.Policy", through="AgentPolicy", related_name="agents", blank=True
+    )
+    controls = TenantManyToManyField(
+        "policies.Control", through="AgentControl", related_name="agents", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "name"], name="agents_agent_tenant_name_uniq"
+            ),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(Length("name"), 10),
+                name="agents_agent_name_min_length",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(name__regex=r"^[a-z0-9:_-]+$"), name="agents_agent_name_format"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant_id", "-created_at", "-name"], name="agents_agent_tenant_created"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.steps = self.steps or []
+        self.evaluators = self.evaluators or []
+        keys = [(step.get("type"), step.get("name")) for step in self.steps or []]
+        if len(keys) != len(set(keys)):
+            raise ValidationError({"steps": "Steps must be unique by (type, name)."})
+        names = [evaluator.get("name") for evaluator in self.evaluators or []]
+        if len(names) != len(set(names)):
+            raise ValidationError({"evaluators": "Evaluator names must be unique."})
+
+
+class AgentPolicy(TenantModel):
+    """Agent <-> policy link; takes the agent's tenant."""
+
+    tenant_parent = "agent"
+
+    agent = TenantForeignKey(Agent, on_delete=models.CASCADE, related_name="agent_policies")
+    policy = TenantForeignKey(
+        "policies.Policy", on_delete=models.CASCADE, related_name="agent_policies"
+    )
+
+    class Meta:
+        verbose_name_plural = "agent policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "agent", "policy"], name="agents_agentpolicy_tenant_pair_uniq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant_id", "policy"], name="agents_agentpolicy_tenant_pol"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} -> policy {self.policy_id}"
+
+
+class AgentControl(TenantModel):
+    """Agent <-> control direct link; takes the agent's tenant."""
+
+    tenant_parent = "agent"
+
+    agent = TenantForeignKey(Agent, on_delete=models.CASCADE, related_name="agent_controls")
+    control = TenantForeignKey(
+        "policies.Control", on_delete=models.CASCADE, related_name="agent_controls"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "agent", "control"],
+                name="agents_agentcontrol_tenant_pair_uniq",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant_id", "control"], name="agents_agentcontrol_tenant_ctl"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} -> control {self.control_id}"

@@ -1,0 +1,33 @@
+"""Agent names, normalised and validated exactly like the agent-control libraries.
+
+``agent_control_models.agent.normalize_agent_name`` trims and lower-cases, then requires at least 10
+characters from ``[a-z0-9:_-]``; we also cap the length at 255 (the column size), which the reference
+leaves to the database (a 500 there, a 422 here).
+"""
+
+from agent_control_models.agent import normalize_agent_name
+from django.core.exceptions import ValidationError
+
+AGENT_NAME_MAX_LENGTH = 255
+
+
+def normalize_name(value: str) -> str:
+    """Trim + lower-case + validate; raises ``ValueError`` with the reference's messages."""
+    normalized = normalize_agent_name(str(value))
+    if len(normalized) > AGENT_NAME_MAX_LENGTH:
+        raise ValueError(f"agent_name must be at most {AGENT_NAME_MAX_LENGTH} characters long")
+    return normalized
+
+
+def validate_agent_name(value: str) -> None:
+    """Model-field validator: ``value`` must already be a normalised agent name."""
+    try:
+        normalized = normalize_name(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="invalid_agent_name") from exc
+    if normalized != value:
+        raise ValidationError(
+            "agent_name must be trimmed and lower-case (try %(normalized)r).",
+            code="invalid_agent_name",
+            params={"normalized": normalized},
+        )

@@ -1,0 +1,62 @@
+"""Admin for controls, policies, policy<->control links and the control history.
+
+Operators see every tenant; each object is edited inside its own tenant (``tenancy.admin``), so
+choices and inline rows stay within it. Control data is validated with ``agent-control-models``.
+"""
+
+from django.contrib import admin
+
+from tenancy.admin import TenantAdminMixin, TenantInlineMixin
+
+from .models import Control, ControlVersion, Policy, PolicyControl
+
+
+class PolicyControlInline(TenantInlineMixin, admin.TabularInline):
+    model = PolicyControl
+    fields = ("control",)
+    extra = 1
+
+
+@admin.register(Policy)
+class PolicyAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "tenant_id", "created_at")
+    list_filter = ("tenant_id",)
+    search_fields = ("name",)
+    ordering = ("tenant_id", "name")
+    inlines = (PolicyControlInline,)
+
+
+@admin.register(Control)
+class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "tenant_id", "enabled", "deleted_at", "updated_at")
+    list_filter = ("tenant_id", ("deleted_at", admin.EmptyFieldListFilter))
+    search_fields = ("name",)
+    ordering = ("tenant_id", "name")
+    readonly_fields = ("created_at", "updated_at")
+    fields = ("tenant_id", "name", "data", "deleted_at", "created_at", "updated_at")
+
+    @admin.display(boolean=True)
+    def enabled(self, obj):
+        return bool((obj.data or {}).get("enabled", True))
+
+
+@admin.register(PolicyControl)
+class PolicyControlAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("policy", "control", "tenant_id")
+    list_filter = ("tenant_id",)
+    search_fields = ("policy__name", "control__name")
+    list_select_related = ("policy", "control")
+
+
+@admin.register(ControlVersion)
+class ControlVersionAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("control", "version_num", "event_type", "tenant_id", "created_at")
+    list_filter = ("tenant_id", "event_type")
+    search_fields = ("control__name",)
+    list_select_related = ("control",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

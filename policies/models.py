@@ -1,0 +1,130 @@
+"""Control, ControlVersion, Policy and PolicyControl.
+
+- ``Control.data`` is the ``ControlDefinition`` JSON as the reference stores it (validated with
+  ``agent-control-models``; unset fields omitted, ``enabled`` always present). Controls are soft
+  deleted (``deleted_at``); a deleted control's name can be reused, so uniqueness of
+  ``(tenant_id, name)`` holds among non-deleted rows only.
+- ``ControlVersion`` is the append-only history of a control (``created``/``updated``/``deleted``);
+  it takes the control's tenant.
+- ``PolicyControl`` is the policy <-> control through row; it takes the policy's tenant.
+"""
+
+from agent_control_models import ControlDefinition
+from django.core.exceptions import ValidationError
+from django.db import models
+from pydantic import ValidationError as PydanticValidationError
+
+from tenancy.fields import TenantForeignKey, TenantManyToManyField
+from tenancy.models import TenantModel
+
+from .names import SLUG_NAME_MAX_LENGTH, validate_slug_name
+
+
+class Control(TenantModel):
+    """A named guardrail (``PUT /api/v1/controls``)."""
+
+    name = models.CharField(max_length=SLUG_NAME_MAX_LENGTH, validators=[validate_slug_name])
+    data = models.JSONField(help_text="The ControlDefinition JSON.")
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    cloned_from = TenantForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "name"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="policies_control_tenant_name_active_uniq",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant_id", "-id"], name="policies_control_tenant_id"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if isinstance(self.data, dict) and self.data.get("template") is not None:
+            return  # template-backed controls are validated by the API's template rules
+        try:
+            ControlDefinition.model_validate(self.data)
+        except PydanticValidationError as exc:
+            raise ValidationError({"data": f"Not a valid ControlDefinition: {exc}"}) from exc
+
+
+class ControlVersion(TenantModel):
+    """One entry of a control's history (``GET /api/v1/controls/{id}/versions``)."""
+
+    tenant_parent = "control"
+
+    class Event(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        DELETED = "deleted"
+        CLONED = "cloned"
+
+    control = TenantForeignKey(Control, on_delete=models.CASCADE, related_name="versions")
+    version_num = models.PositiveIntegerField()
+    event_type = models.CharField(max_length=16, choices=Event.choices)
+    note = models.CharField(max_length=255, blank=True, default="")
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "control", "version_num"],
+                name="policies_controlversion_tenant_num_uniq",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.control_id} v{self.version_num} ({self.event_type})"
+
+
+class Policy(TenantModel):
+    """A named set of controls (``PUT /api/v1/policies``)."""
+
+    name = models.CharField(max_length=SLUG_NAME_MAX_LENGTH, validators=[validate_slug_name])
+    controls = TenantManyToManyField(
+        Control, through="PolicyControl", related_name="policies", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "name"], name="policies_policy_tenant_name_uniq"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PolicyControl(TenantModel):
+    """Policy <-> control link; takes the policy's tenant."""
+
+    tenant_parent = "policy"
+
+    policy = TenantForeignKey(Policy, on_delete=models.CASCADE, related_name="policy_controls")
+    control = TenantForeignKey(Control, on_delete=models.CASCADE, related_name="policy_controls")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "policy", "control"],
+                name="policies_policycontrol_tenant_pair_uniq",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant_id", "control"], name="policies_polctl_tenant_ctl"),
+        ]
+
+    def __str__(self):
+        return f"policy {self.policy_id} -> control {self.control_id}"
