@@ -1,17 +1,29 @@
-"""URL configuration: the v1 API under ``/api/v1/``, health at ``/health``, the OpenAPI schema at
-``/api/schema/`` with interactive docs at ``/api/docs/``, and the admin at ``/admin/``.
+"""URL configuration.
+
+- ``/api/v1/``: the agent-control v1 API (``agents.urls``, ``policies.urls``).
+- ``/health``: liveness, as the reference server.
+- ``/api/schema/`` (OpenAPI 3, drf-spectacular) and ``/api/docs/`` (Swagger UI).
+- ``/admin/``: the Django admin.
 
 ``handler400/404/500`` render the API error envelope for errors raised outside DRF views (unknown
 routes, malformed tenant ids rejected by ``TenantMiddleware``).
 """
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from controlplane.api.views import health
 
 handler400 = "controlplane.api.errors.bad_request"
 handler404 = "controlplane.api.errors.page_not_found"
 handler500 = "controlplane.api.errors.server_error"
 
 urlpatterns = [
+    path("health", health, name="health"),
+    path("api/v1/", include("agents.urls")),
+    path("api/v1/", include("policies.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""Routes of the v1 control and policy endpoints (filled in by the endpoints work)."""
+
+urlpatterns = []
