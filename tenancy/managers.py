@@ -87,6 +87,14 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(**self.get_tenant_filter())
 
+    def create(self, **kwargs):
+        """``QuerySet.create`` without building the read filter first (a create reads nothing);
+        the new row is stamped by ``TenantModel.save`` (``NoTenantBound`` with none bound)."""
+        queryset = self._queryset_class(model=self.model, using=self._db, hints=self._hints)
+        return queryset.create(**kwargs)
+
+    create.alters_data = True
+
     def get_tenant_filter(self) -> dict:
         """Keyword filter restricting rows to the bound tenant; raises ``NoTenantBound``."""
         return {"tenant_id": require_current_tenant_id(f"{self.model.__name__} queries")}

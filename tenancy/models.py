@@ -1,7 +1,8 @@
 """``TenantModel``: the abstract base of every tenant-owned model.
 
-It contributes the ``tenant_id`` column (``varchar(64)``, database default ``'default-tenant'``, like
-the reference server's migration, so a raw insert that omits it lands there), the scoped default
+It contributes the ``tenant_id`` column (``varchar(64)``; Python default: the tenant bound when the
+instance is built; database default ``'default-tenant'``, like the reference server's migration, so
+a raw insert that omits it lands there), the scoped default
 manager ``objects``, the unscoped ``all_tenants``, and ``save()`` / ``delete()`` hooks that apply the
 stamping rules of ``tenancy.stamping``.
 
@@ -32,6 +33,7 @@ class TenantModel(models.Model):
 
     tenant_id = models.CharField(
         max_length=TENANT_ID_MAX_LENGTH,
+        default=get_current_tenant_id,
         db_default=DB_DEFAULT_TENANT_ID,
         validators=[validate_tenant_id_field],
         verbose_name="tenant",

@@ -58,17 +58,19 @@ def _explicit_tenant_id(obj) -> str | None:
 
 def _referenced_tenants(field, objs: Iterable) -> dict:
     """Map each value of ``field`` on ``objs`` to the tenant of the row it references."""
+    attname, cache_name = field.attname, field.cache_name
     tenants = {}
     missing = set()
     for obj in objs:
-        value = getattr(obj, field.attname)
-        if value is None:
+        value = obj.__dict__.get(attname)
+        if value is None or value in tenants:
             continue
-        cached = field.get_cached_value(obj, default=None)
+        cached = obj._state.fields_cache.get(cache_name)
         if cached is not None and not cached._state.adding and cached._state.db:
             tenants[value] = cached.tenant_id
         else:
             missing.add(value)
+    missing.difference_update(tenants)
     if missing:
         target = field.target_field.attname
         rows = field.related_model.all_tenants.filter(**{f"{target}__in": missing})
@@ -82,7 +84,7 @@ def _describe(obj) -> str:
 
 def _check_references(obj, owner: str, lookups: dict, fields: Sequence) -> None:
     for field in fields:
-        value = getattr(obj, field.attname)
+        value = obj.__dict__.get(field.attname)
         if value is None:
             continue
         referenced = lookups[field.name].get(value)
@@ -98,6 +100,19 @@ def _check_references(obj, owner: str, lookups: dict, fields: Sequence) -> None:
             )
 
 
+def _stamp_bound(objs: Sequence, bound: str) -> None:
+    """The common case (no parent, no tenant foreign keys, a tenant bound), in two tight loops."""
+    for obj in objs:
+        explicit = _explicit_tenant_id(obj)
+        if explicit is not None and explicit != bound:
+            raise TenantMismatch(
+                f"{_describe(obj)} was given tenant_id {explicit!r} but belongs to tenant "
+                f"{bound!r}; tenant_id is stamped, not chosen by the caller."
+            )
+    for obj in objs:
+        obj.__dict__["tenant_id"] = bound
+
+
 def stamp_new_rows(model, objs: Sequence) -> None:
     """Set ``tenant_id`` on unsaved ``objs`` of ``model`` per the module rules.
 
@@ -108,14 +123,17 @@ def stamp_new_rows(model, objs: Sequence) -> None:
         return
     bound = get_current_tenant_id()
     fields = tenant_foreign_keys(model)
-    lookups = {field.name: _referenced_tenants(field, objs) for field in fields}
     parent = model.tenant_parent
+    if bound is not None and parent is None and not fields:
+        _stamp_bound(objs, bound)
+        return
+    lookups = {field.name: _referenced_tenants(field, objs) for field in fields}
+    parent_field = model._meta.get_field(parent) if parent is not None else None
     owners = []
     for obj in objs:
         explicit = _explicit_tenant_id(obj)
-        if parent is not None:
-            parent_field = model._meta.get_field(parent)
-            parent_value = getattr(obj, parent_field.attname)
+        if parent_field is not None:
+            parent_value = obj.__dict__.get(parent_field.attname)
             owner = lookups[parent].get(parent_value)
             if owner is None:
                 raise parent_field.related_model.DoesNotExist(
@@ -144,7 +162,7 @@ def stamp_new_rows(model, objs: Sequence) -> None:
         _check_references(obj, owner, lookups, fields)
         owners.append(owner)
     for obj, owner in zip(objs, owners, strict=True):
-        obj.tenant_id = owner
+        obj.__dict__["tenant_id"] = owner
 
 
 def check_existing_rows(model, objs: Sequence, fields: Iterable[str] | None = None) -> None:
