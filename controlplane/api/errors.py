@@ -328,7 +328,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     if status == 405 and isinstance(exc, drf_exceptions.MethodNotAllowed):
         view = context.get("view")
         if view is not None:
-            response["Allow"] = ", ".join(view.allowed_methods)
+            response["Allow"] = ", ".join(sorted(view.allowed_methods))
     return response
 
 
