@@ -13,14 +13,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from controlplane.api.views import health
+from controlplane.api.views import HealthView
 
 handler400 = "controlplane.api.errors.bad_request"
 handler404 = "controlplane.api.errors.page_not_found"
 handler500 = "controlplane.api.errors.server_error"
 
 urlpatterns = [
-    path("health", health, name="health"),
+    path("health", HealthView.as_view(), name="health"),
     path("api/v1/", include("agents.urls")),
     path("api/v1/", include("policies.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

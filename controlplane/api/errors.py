@@ -324,12 +324,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     request = context.get("request")
     path = request.path if request is not None else None
     status, body = _envelope_for(exc, path)
-    response = Response(body, status=status)
-    if status == 405 and isinstance(exc, drf_exceptions.MethodNotAllowed):
-        view = context.get("view")
-        if view is not None:
-            response["Allow"] = ", ".join(sorted(view.allowed_methods))
-    return response
+    return Response(body, status=status)
 
 
 def _json(status: int, body: dict) -> JsonResponse:

@@ -2,16 +2,19 @@
 
 from agent_control_models import HealthResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from controlplane import COMPATIBLE_SERVER_VERSION
 
 
-@extend_schema(responses=HealthResponse, tags=["system"])
-@api_view(["GET"])
-def health(request: Request) -> Response:
-    """``GET /health`` -> ``{"status": "healthy", "version": "8.15.0"}`` (reference: no DB check,
-    no auth; the SDK calls it before ``initAgent``)."""
-    return Response({"status": "healthy", "version": COMPATIBLE_SERVER_VERSION})
+class HealthView(APIView):
+    """``GET /health`` -> ``{"status": "healthy", "version": "8.15.0"}`` (reference: no database
+    check, no auth; the SDK calls it before ``initAgent``)."""
+
+    http_method_names = ["get", "options"]
+
+    @extend_schema(responses=HealthResponse, tags=["system"])
+    def get(self, request: Request) -> Response:
+        return Response({"status": "healthy", "version": COMPATIBLE_SERVER_VERSION})
