@@ -46,19 +46,33 @@ def as_utc(value: datetime) -> datetime:
         return UTC_MIN if value.year == 1 else UTC_MAX
 
 
-def _storable_json(value) -> bool:
-    """False for what PostgreSQL's ``jsonb`` refuses (and SQLite would store but could not give
-    back): NUL characters, lone surrogates (``"\\ud800"``) and non-finite numbers (``1e400``
-    parses as infinity)."""
-    if isinstance(value, str):
-        if "\x00" in value:
+# Free-text fields of an event; agent_name, check_stage and action are validated to plain ASCII.
+TEXT_FIELDS = (
+    "control_execution_id",
+    "trace_id",
+    "span_id",
+    "control_name",
+    "applies_to",
+    "evaluator_name",
+    "selector_path",
+    "error_message",
+)
+
+
+def _storable_text(value: str) -> bool:
+    if "\x00" in value:
+        return False
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
             return False
-        if not value.isascii():
-            try:
-                value.encode()
-            except UnicodeEncodeError:
-                return False
-        return True
+    return True
+
+
+def _storable_json(value) -> bool:
+    if isinstance(value, str):
+        return _storable_text(value)
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, dict):
@@ -68,17 +82,33 @@ def _storable_json(value) -> bool:
     return True
 
 
+def _storable(event: EventPayload, data: dict) -> bool:
+    """False for what the reference's database refuses (and SQLite would store but could not give
+    back): a value longer than its column, a NUL character, a lone surrogate (``"\\ud800"``) or a
+    non-finite number (``1e400`` parses as infinity; inside ``metadata`` the library dumps it as
+    ``null``, so ``data`` is checked there)."""
+    if (
+        len(event.control_execution_id) > CONTROL_EXECUTION_ID_MAX_LENGTH
+        or len(event.agent_name) > AGENT_NAME_MAX_LENGTH
+    ):
+        return False
+    for name in TEXT_FIELDS:
+        value = getattr(event, name)
+        if value is not None and not _storable_text(value):
+            return False
+    duration = event.execution_duration_ms
+    if duration is not None and not math.isfinite(duration):
+        return False
+    return not data["metadata"] or _storable_json(data["metadata"])
+
+
 def _rows(events: list[EventPayload]) -> list[ControlExecutionEvent] | None:
-    """Unsaved rows for ``events``, or ``None`` when one of them cannot be stored (a value longer
-    than its column, or JSON the database refuses): the reference's insert fails as a whole then."""
+    """Unsaved rows for ``events``, or ``None`` when one of them cannot be stored
+    (``_storable``): the reference's insert fails as a whole then."""
     rows = []
     for event in events:
         data = event.model_dump(mode="json")
-        if (
-            len(event.control_execution_id) > CONTROL_EXECUTION_ID_MAX_LENGTH
-            or len(event.agent_name) > AGENT_NAME_MAX_LENGTH
-            or not _storable_json(data)
-        ):
+        if not _storable(event, data):
             return None
         rows.append(
             ControlExecutionEvent(

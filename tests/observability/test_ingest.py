@@ -143,6 +143,8 @@ def test_a_batch_the_reference_database_refuses_is_failed_and_stores_nothing(api
         '"execution_duration_ms": 1e400',
         '"control_name": "nul\\u0000"',
         '"control_name": "lone\\ud800"',
+        '"metadata": {"ok": [{"k\\u0000ey": 1}]}',
+        '"error_message": "\\udfff"',
     ],
 )
 def test_a_batch_with_json_the_database_refuses_is_failed_on_every_database(client, raw_field):
@@ -154,6 +156,12 @@ def test_a_batch_with_json_the_database_refuses_is_failed_on_every_database(clie
     assert response.status_code == 202
     assert response.json() == {"received": 2, "enqueued": 0, "dropped": 2, "status": "failed"}
     assert rows() == []
+
+
+def test_non_ascii_text_is_stored_and_returned_as_sent(api):
+    sent = event(control_name="contrôle 🚦", metadata={"note": "日本語 \\u0000 literal"})
+    assert ingest(api, [sent]).json()["status"] == "queued"
+    assert [r.data for r in rows()] == [stored(sent)]
 
 
 def test_an_infinite_number_inside_metadata_is_stored_as_null_like_the_library_dumps_it(client):
