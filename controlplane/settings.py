@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tenancy",
     "agents",
     "policies",
+    "observability",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,8 @@ SPECTACULAR_SETTINGS = {
         "X-Tenant-Id header (default 'default-tenant')."
     ),
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: the pydantic models' JSON Schema (optional fields as {"type": "null"}) is valid.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("health", HealthView.as_view(), name="health"),
     path("api/v1/", include("agents.urls")),
     path("api/v1/", include("policies.urls")),
+    path("api/v1/", include("observability.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),

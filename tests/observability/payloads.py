@@ -1,0 +1,60 @@
+"""Event payloads for the observability tests: what the SDK posts, and what the server returns."""
+
+import itertools
+
+_ids = itertools.count(1)
+
+EVENTS = "/api/v1/observability/events"
+QUERY = "/api/v1/observability/events/query"
+
+
+def event(**overrides) -> dict:
+    """A valid ``ControlExecutionEvent`` body with a fresh ``control_execution_id``
+    (``ev-0001``...) and a fixed timestamp; ``overrides`` replace or add fields."""
+    body = {
+        "control_execution_id": f"ev-{next(_ids):04d}",
+        "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+        "span_id": "00f067aa0ba902b7",
+        "agent_name": "support-bot-01",
+        "control_id": 7,
+        "control_name": "block-secret",
+        "check_stage": "pre",
+        "applies_to": "llm_call",
+        "action": "deny",
+        "matched": True,
+        "confidence": 0.9,
+        "timestamp": "2026-01-09T10:30:00Z",
+    }
+    body.update(overrides)
+    return body
+
+
+def stored(sent: dict, **changes) -> dict:
+    """The event as the server stores and returns it: every field present, unset ones ``null``
+    (``metadata`` ``{}``), plus ``changes`` (normalisations such as ``action="observe"``)."""
+    full = {
+        "execution_duration_ms": None,
+        "evaluator_name": None,
+        "selector_path": None,
+        "error_message": None,
+        "metadata": {},
+    }
+    full.update(sent)
+    full.update(changes)
+    return full
+
+
+def ingest(api, events, **kw):
+    """``POST /observability/events`` with ``{"events": events}``."""
+    return api.post(EVENTS, {"events": events}, **kw)
+
+
+def query(api, body=None, **kw):
+    """``POST /observability/events/query`` with ``body`` (default ``{}``)."""
+    return api.post(QUERY, {} if body is None else body, **kw)
+
+
+def envelope(response) -> dict:
+    """The comparable part of an error envelope (``metadata.timestamp`` left out)."""
+    body = response.json()
+    return {key: body.get(key) for key in ("status", "error_code", "detail", "errors")}
