@@ -76,6 +76,7 @@ class APIError(drf_exceptions.APIException):
         hint: str | None = None,
         kind: str | None = None,
         name: str | None = None,
+        details: bool = True,
     ):
         super().__init__(detail)
         self.status_code = status
@@ -84,6 +85,7 @@ class APIError(drf_exceptions.APIException):
         self.hint = hint
         self.kind = kind
         self.name = name
+        self.details = details
 
 
 def not_found(kind: str, detail: str, *, name: Any = None, hint: str | None = None) -> APIError:
@@ -96,13 +98,15 @@ def not_found(kind: str, detail: str, *, name: Any = None, hint: str | None = No
 def validation_error(
     errors: list[dict], *, status: int = 422, detail: str | None = None, hint: str | None = None
 ) -> APIError:
-    """422 (or ``status``) ``VALIDATION_ERROR`` carrying field-level ``errors``."""
+    """422 (or ``status``) ``VALIDATION_ERROR`` carrying field-level ``errors``; like the
+    reference's request-validation handler it has no ``details`` object."""
     return APIError(
         status,
         ErrorCode.VALIDATION_ERROR,
         detail or f"Request validation failed with {len(errors)} error(s)",
         errors=errors,
         hint=hint if hint is not None else VALIDATION_HINT,
+        details=False,
     )
 
 
@@ -182,6 +186,7 @@ def problem(
     kind: str | None = None,
     name: str | None = None,
     request_id: str | None = None,
+    details: bool = True,
 ) -> dict:
     """The sanitised envelope as a dict (``None`` fields omitted)."""
     error_code = str(error_code)
@@ -226,7 +231,7 @@ def problem(
         "errors": errors,
         "hint": hint,
     }
-    if kind is not None or errors:
+    if details and (kind is not None or errors):
         body["details"] = {
             key: val
             for key, val in (("name", name), ("kind", kind), ("causes", errors))
@@ -247,6 +252,7 @@ def _envelope_for(exc: Exception, path: str) -> tuple[int, dict]:
             hint=exc.hint,
             kind=exc.kind,
             name=exc.name,
+            details=exc.details,
         )
     if isinstance(exc, pydantic.ValidationError):
         err = validation_error(pydantic_errors(exc))
