@@ -1,0 +1,1 @@
+"""DRF viewsets of the agents app, one module per resource."""

@@ -1,0 +1,1 @@
+"""DRF viewsets of the policies app, one module per resource."""

@@ -1,0 +1,84 @@
+"""Race safety of the policy and association writes (PostgreSQL only: SQLite serialises writers,
+so these races cannot happen there). Each case runs the same service call in several threads at
+once and checks the end state, which must not depend on the interleaving."""
+
+import threading
+
+import pytest
+from agent_control_models.server import CreatePolicyRequest
+from django.db import connection, connections
+
+from agents.models import AgentPolicy
+from agents.services.associations import agent_set_policy
+from controlplane.api.errors import APIError
+from policies.models import Policy, PolicyControl
+from policies.services.policies import policy_add_control, policy_create
+from tenancy.context import tenant_context
+from tests.factories import make_agent, make_control, make_policy
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers"),
+    pytest.mark.django_db(transaction=True),
+]
+
+THREADS = 4
+
+
+def run_concurrently(call, args_list):
+    """Run ``call(*args)`` for each args in ``args_list`` in its own thread, all released at
+    once, in tenant acme; return the results (or exceptions) in order."""
+    barrier = threading.Barrier(len(args_list))
+    results = [None] * len(args_list)
+
+    def worker(index, args):
+        try:
+            with tenant_context("acme"):
+                barrier.wait()
+                results[index] = call(*args)
+        except Exception as exc:  # collected and asserted by the test
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=item) for item in enumerate(args_list)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_creates_of_one_name_give_one_policy_and_409s():
+    request = CreatePolicyRequest(name="baseline")
+    results = run_concurrently(lambda: policy_create(request=request), [()] * THREADS)
+    created = [r for r in results if isinstance(r, Policy)]
+    conflicts = [r for r in results if isinstance(r, APIError)]
+    assert len(created) == 1
+    assert [(e.status_code, e.error_code) for e in conflicts] == [(409, "POLICY_NAME_CONFLICT")] * (
+        THREADS - 1
+    )
+    assert list(Policy.all_tenants.values_list("tenant_id", "name")) == [("acme", "baseline")]
+
+
+def test_concurrent_adds_of_one_control_leave_one_link():
+    policy, control = make_policy("acme"), make_control("acme")
+    results = run_concurrently(
+        lambda: policy_add_control(policy_id=policy.pk, control_id=control.pk), [()] * THREADS
+    )
+    assert results == [None] * THREADS
+    assert list(PolicyControl.all_tenants.values_list("tenant_id", "policy_id")) == [
+        ("acme", policy.pk)
+    ]
+
+
+def test_concurrent_compatibility_assignments_leave_exactly_one_link():
+    agent = make_agent("acme")
+    policies = [make_policy("acme", f"policy-{i}") for i in range(THREADS)]
+    results = run_concurrently(
+        lambda policy: agent_set_policy(agent_name=agent.name, policy_id=policy.pk),
+        [(policy,) for policy in policies],
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert AgentPolicy.all_tenants.filter(agent=agent).count() == 1
+    assert results.count(None) == 1  # only the first to take the agent's lock saw no link

@@ -1,0 +1,151 @@
+"""Error bodies exactly as the reference server 8.15.0 answers them (captured side by side), minus
+``metadata.timestamp``; ``problem(response)`` strips that from a response for comparison."""
+
+
+def problem(response) -> dict:
+    """The response's envelope without ``metadata`` (which must hold only the timestamp)."""
+    body = response.json()
+    assert set(body.pop("metadata")) == {"timestamp"}
+    return body
+
+
+def _envelope(status, code, title, reason, detail, instance, hint, details=None, errors=None):
+    body = {
+        "type": f"https://agentcontrol.dev/errors/{code.lower().replace('_', '-')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "error_code": code,
+        "kind": "Status",
+        "api_version": "v1",
+        "reason": reason,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    if details is not None:
+        body["details"] = details
+    body["hint"] = hint
+    return body
+
+
+def agent_not_found(name: str, instance: str) -> dict:
+    """404 ``AGENT_NOT_FOUND`` of the association routes (hint without "via initAgent")."""
+    return _envelope(
+        404,
+        "AGENT_NOT_FOUND",
+        "Agent Not Found",
+        "NotFound",
+        f"Agent with name '{name}' not found",
+        instance,
+        "Verify the agent name is correct and the agent has been registered.",
+        details={"name": name, "kind": "Agent"},
+    )
+
+
+def policy_not_found(policy_id, instance: str) -> dict:
+    return _envelope(
+        404,
+        "POLICY_NOT_FOUND",
+        "Policy Not Found",
+        "NotFound",
+        f"Policy with ID '{policy_id}' not found",
+        instance,
+        "Verify the policy ID is correct and the policy has been created.",
+        details={"name": str(policy_id), "kind": "Policy"},
+    )
+
+
+def no_policy_assigned(name: str, instance: str, hint: str) -> dict:
+    return _envelope(
+        404,
+        "POLICY_NOT_FOUND",
+        "Policy Not Found",
+        "NotFound",
+        f"Agent '{name}' has no policy assigned",
+        instance,
+        hint,
+        details={"kind": "Policy"},
+    )
+
+
+def control_not_found(control_id, instance: str) -> dict:
+    return _envelope(
+        404,
+        "CONTROL_NOT_FOUND",
+        "Control Not Found",
+        "NotFound",
+        f"Control with ID '{control_id}' not found",
+        instance,
+        "Verify the control ID is correct and the control has been created.",
+        details={"name": str(control_id), "kind": "Control"},
+    )
+
+
+def policy_name_conflict(name: str, instance: str = "/api/v1/policies") -> dict:
+    return _envelope(
+        409,
+        "POLICY_NAME_CONFLICT",
+        "Policy Name Already Exists",
+        "Conflict",
+        f"Policy with name '{name}' already exists",
+        instance,
+        "Choose a different name or update the existing policy.",
+        details={"name": name, "kind": "Policy"},
+    )
+
+
+def assert_request_validation(response, instance: str, errors: list[dict]) -> None:
+    """422 ``VALIDATION_ERROR`` from request validation (body, path or query), as the reference.
+
+    The reference's FastAPI handler sends no ``details`` for these; the shared envelope currently
+    adds ``details.causes`` (a copy of ``errors``), which is tolerated here and nothing else.
+    """
+    assert response.status_code == 422
+    body = problem(response)
+    details = body.pop("details", None)
+    assert details in (None, {"causes": errors})
+    assert body == _envelope(
+        422,
+        "VALIDATION_ERROR",
+        "Validation Error",
+        "UnprocessableEntity",
+        f"Request validation failed with {len(errors)} error(s)",
+        instance,
+        "Check the 'errors' array for field-level validation details.",
+        errors=errors,
+    )
+
+
+def int_parsing(name: str) -> dict:
+    """The ``errors[]`` item of a non-integer path id."""
+    return {
+        "resource": "Request",
+        "field": f"path.{name}",
+        "code": "int_parsing",
+        "message": "Input should be a valid integer, unable to parse string as an integer",
+        "value": "[REDACTED]",
+    }
+
+
+def invalid_agent_name(instance: str, message: str) -> dict:
+    """422 for a malformed agent name in the path."""
+    error = {
+        "resource": "Agent",
+        "field": "agent_name",
+        "code": "invalid_format",
+        "message": message,
+        "value": "[REDACTED]",
+    }
+    return _envelope(
+        422,
+        "VALIDATION_ERROR",
+        "Validation Error",
+        "UnprocessableEntity",
+        "Invalid agent_name",
+        instance,
+        "Agent names must be at least 10 characters and may only contain letters, digits, "
+        "':', '_' or '-'.",
+        details={"kind": "Agent", "causes": [error]},
+        errors=[error],
+    )
