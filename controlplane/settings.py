@@ -122,7 +122,6 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1: the pydantic models' JSON Schema (optional fields as {"type": "null"}) is valid.
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "OAS_VERSION": "3.1.0",  # pydantic models emit JSON Schema 2020-12 (type: "null")
 }
 
 LOGGING = {
