@@ -10,7 +10,7 @@ from django.urls import path
 
 from .views.controls import ControlViewSet
 
-controls = ControlViewSet.as_view({"get": "list", "put": "create"})
+controls = ControlViewSet.as_view({"get": "list_controls", "put": "create"})
 control_schema = ControlViewSet.as_view({"get": "json_schema"})
 control_validate = ControlViewSet.as_view({"post": "validate"})
 control = ControlViewSet.as_view(

@@ -120,7 +120,8 @@ def filtered_controls(query: ListControlsQuery) -> QuerySet:
 
 def agent_links(control_ids: list[int]) -> list[tuple[int, str, bool]]:
     """``(control_id, agent_name, direct)`` for every agent using the controls: through one of
-    its policies (``direct=False``) or a direct link. One query (a UNION ALL)."""
+    its policies (``direct=False``) or a direct link. One query (a UNION ALL); joined rows must
+    carry the link's tenant, as the reference scopes every joined table."""
     via_policies = (
         PolicyControl.objects.filter(
             control_id__in=control_ids,
@@ -130,7 +131,7 @@ def agent_links(control_ids: list[int]) -> list[tuple[int, str, bool]]:
         .values_list("control_id", "policy__agent_policies__agent__name", "direct")
     )
     direct = (
-        AgentControl.objects.filter(control_id__in=control_ids)
+        AgentControl.objects.filter(control_id__in=control_ids, agent__tenant_id=F("tenant_id"))
         .annotate(direct=Value(True))
         .values_list("control_id", "agent__name", "direct")
     )

@@ -37,9 +37,8 @@ from rest_framework.response import Response
 
 from controlplane.api.validation import int_from_path, validate_body, validate_query
 from policies.selectors import get_control
-from policies.services import control_versions
+from policies.services import control_list, control_versions
 from policies.services.agent_evaluators import validate_agent_scoped_evaluators
-from policies.services.control_list import ListControlsQuery, list_controls
 from policies.services.controls import (
     control_create,
     control_delete,
@@ -91,15 +90,16 @@ class ControlViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="list_controls",
-        parameters=query_parameters(ListControlsQuery),
+        parameters=query_parameters(control_list.ListControlsQuery),
         responses=ListControlsResponse,
         tags=TAGS,
     )
-    def list(self, request: Request) -> Response:
+    def list_controls(self, request: Request) -> Response:
         """``GET /controls`` -> ``{"controls": [ControlSummary], "pagination"}`` (id descending,
-        cursor = id); 422 for a bad parameter or ``limit`` outside 1..100."""
-        query = validate_query(ListControlsQuery, request.query_params)
-        return Response(list_controls(query))
+        cursor = id); 422 for a bad parameter or ``limit`` outside 1..100. (Not named ``list``:
+        the OpenAPI generator would document a ``list`` action as an array.)"""
+        query = validate_query(control_list.ListControlsQuery, request.query_params)
+        return Response(control_list.list_controls(query))
 
     @extend_schema(operation_id="get_control_schema", responses=GetControlSchemaResponse, tags=TAGS)
     def json_schema(self, request: Request) -> Response:
