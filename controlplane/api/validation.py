@@ -27,7 +27,8 @@ def validate_body[ModelT: pydantic.BaseModel](model: type[ModelT], data: Any) ->
     prefix (``agent.agent_name``, ``data.condition.evaluator.pattern``).
     """
     try:
-        return model.model_validate(data)
+        # from_attributes: a non-object body is reported as FastAPI does (model_attributes_type).
+        return model.model_validate(data, from_attributes=True)
     except pydantic.ValidationError as exc:
         raise validation_error(pydantic_errors(exc)) from exc
 

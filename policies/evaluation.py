@@ -1,0 +1,168 @@
+"""Server-side evaluation of an agent step (``POST /api/v1/evaluation``) with the agent-control
+engine, as the reference server 8.15 does it (``shared/API.md`` sections 1(f) and 5).
+
+The controls are the agent's effective controls in the caller's tenant (one query), parsed as
+``ControlDefinitionRuntime``; ``agent_control_engine.core.ControlEngine(context="server")`` selects
+the enabled, in-scope ``execution: "server"`` ones and runs them with the installed evaluators
+(``agent-control-evaluators``: regex, list, json, sql, ...). Evaluator error strings are replaced by
+safe sentences before they leave the server; evaluator crashes never become HTTP errors.
+
+The engine is ``async``; sync views run it on an event loop kept per worker thread (creating a loop
+per call costs about twice as much).
+"""
+
+import asyncio
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+from agent_control_engine.core import ControlEngine
+from agent_control_models import ControlDefinitionRuntime, EvaluationRequest, EvaluationResponse
+
+from agents.models import Agent
+from agents.selectors import effective_controls, is_rendered
+from controlplane.api.errors import APIError, pydantic_errors
+
+SAFE_EVALUATOR_ERROR = "Evaluation failed due to an internal evaluator error."
+SAFE_TIMEOUT_ERROR = "Evaluation timed out before completion."
+SAFE_STEP_REGEX_ERROR = "Control configuration error: invalid step name regex."
+EVALUATION_HINT = "Register the agent via initAgent before evaluating."
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeControl:
+    """What the engine needs of a control (its ``ControlWithIdentity`` protocol)."""
+
+    id: int
+    name: str
+    control: ControlDefinitionRuntime
+
+
+def parse_runtime_controls(rows: list[dict]) -> list[RuntimeControl]:
+    """Parse ``effective_controls`` rows; unrendered template drafts are skipped.
+
+    Raises ``APIError`` 422 ``CORRUPTED_DATA`` naming the first control whose stored data no longer
+    validates (the reference fails the whole evaluation in that case). Invalid stored
+    ``step_name_regex`` values are let through so the engine reports them in ``errors[]``.
+    """
+    parsed = []
+    for row in rows:
+        if not is_rendered(row["data"]):
+            continue
+        try:
+            definition = ControlDefinitionRuntime.model_validate(
+                row["data"], context={"allow_invalid_step_name_regex": True}
+            )
+        except pydantic.ValidationError as exc:
+            raise APIError(
+                422,
+                "CORRUPTED_DATA",
+                f"Control '{row['name']}' has corrupted data",
+                errors=pydantic_errors(exc, prefix=("data",)),
+                kind="Control",
+                name=str(row["id"]),
+                hint=f"Update the control data using PUT /api/v1/controls/{row['id']}/data.",
+            ) from exc
+        parsed.append(RuntimeControl(row["id"], row["name"], definition))
+    return parsed
+
+
+_loops = threading.local()  # one event loop per worker thread (a resource, not request state)
+
+
+def run_coroutine(coroutine):
+    """Run ``coroutine`` to completion on this thread's private event loop.
+
+    Must not be called from a thread that already runs an event loop (use ``await`` there).
+    """
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coroutine)
+
+
+def _safe_error(message: str) -> str:
+    lowered = message.lower()
+    if "invalid step_name_regex" in lowered:
+        return SAFE_STEP_REGEX_ERROR
+    if "timeout" in lowered:
+        return SAFE_TIMEOUT_ERROR
+    return SAFE_EVALUATOR_ERROR
+
+
+def _sanitize_trace(trace: Any) -> Any:
+    if isinstance(trace, list):
+        return [_sanitize_trace(item) for item in trace]
+    if not isinstance(trace, dict):
+        return trace
+    clean = {key: _sanitize_trace(value) for key, value in trace.items()}
+    if isinstance(clean.get("error"), str) and clean["error"]:
+        clean["error"] = _safe_error(clean["error"])
+        if clean.get("message") is None or isinstance(clean.get("message"), str):
+            clean["message"] = clean["error"]
+    return clean
+
+
+def _sanitize_match(match: dict) -> dict:
+    result = match["result"]
+    if not result.get("error"):
+        return match
+    safe = _safe_error(result["error"])
+    metadata = dict(result.get("metadata") or {})
+    if metadata.get("condition_trace") is not None:
+        metadata["condition_trace"] = _sanitize_trace(metadata["condition_trace"])
+    return {
+        **match,
+        "result": {**result, "error": safe, "message": safe, "metadata": metadata or None},
+    }
+
+
+def render_response(response: EvaluationResponse) -> dict:
+    """The JSON body of an ``EvaluationResponse``: nulls included, empty lists as ``null``,
+    evaluator error strings replaced by safe sentences."""
+    body = response.model_dump(mode="json")
+    for key in ("matches", "errors", "non_matches"):
+        items = body.get(key)
+        body[key] = [_sanitize_match(item) for item in items] if items else None
+    return body
+
+
+def evaluate_step(request: EvaluationRequest) -> dict:
+    """Evaluate ``request.step`` for ``request.agent_name`` in the caller's tenant.
+
+    Mirrors ``POST /api/v1/evaluation``. Returns the response body (see ``render_response``).
+    Raises ``APIError`` 404 ``AGENT_NOT_FOUND`` (unknown agent or another tenant's), 422
+    ``CORRUPTED_DATA``, or 422 ``EVALUATION_FAILED`` when the engine rejects the request.
+    """
+    try:
+        agent = Agent.objects.only("id").get(name=request.agent_name)
+    except Agent.DoesNotExist:
+        raise APIError(
+            404,
+            "AGENT_NOT_FOUND",
+            f"Agent '{request.agent_name}' not found",
+            kind="Agent",
+            name=request.agent_name,
+            hint=EVALUATION_HINT,
+        ) from None
+    controls = parse_runtime_controls(effective_controls(agent))
+    engine = ControlEngine(controls, context="server")
+    try:
+        response = run_coroutine(engine.process(request))
+    except ValueError as exc:
+        raise APIError(
+            422,
+            "EVALUATION_FAILED",
+            "Evaluation failed due to invalid configuration or input",
+            kind="Evaluation",
+            hint="Check the evaluation request format and control configurations.",
+            errors=[
+                {
+                    "resource": "Evaluation",
+                    "code": "evaluation_error",
+                    "message": "Invalid evaluation request or control configuration.",
+                }
+            ],
+        ) from exc
+    return render_response(response)

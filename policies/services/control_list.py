@@ -1,0 +1,223 @@
+"""The control browse query (``GET /controls``): filters, cursor page, summaries, agent usage.
+
+Mirrors the reference's ``list_controls``: non-deleted controls of the caller's tenant ordered by
+id descending; ``cursor`` is an id (results have a smaller id); ``total`` counts every row
+matching the filters. Three queries whatever the page size (page, total, agent usage), four with
+``include_attachments=true``.
+"""
+
+from collections import defaultdict
+
+import pydantic
+from django.db.models import F, Q, QuerySet, Value
+
+from agents.models import AgentControl
+from agents.selectors import is_enabled
+from controlplane.api.errors import APIError
+from controlplane.api.pagination import page
+from policies.models import Control, PolicyControl
+
+from .json_lookups import JSONArrayContains
+
+
+class ListControlsQuery(pydantic.BaseModel):
+    """Query of ``GET /controls`` (the reference's parameters, in its order). ``limit`` outside
+    1..100 is a 422; ``template_backed``, ``cloned`` and the attachment parameters are honoured
+    (this server has no target bindings, so a target filter matches nothing)."""
+
+    cursor: int | None = None
+    limit: int = pydantic.Field(20, ge=1, le=100)
+    name: str | None = None
+    enabled: bool | None = None
+    template_backed: bool | None = None
+    cloned: bool | None = None
+    step_type: str | None = None
+    stage: str | None = None
+    execution: str | None = None
+    tag: str | None = None
+    include_attachments: bool = False
+    attachment_target_type: str | None = pydantic.Field(None, min_length=1, max_length=255)
+    attachment_target_id: str | None = pydantic.Field(None, min_length=1, max_length=255)
+
+
+def _attachment_filter_error(detail: str, field: str, message: str, hint: str) -> APIError:
+    return APIError(
+        422,
+        "VALIDATION_ERROR",
+        detail,
+        kind="Control",
+        hint=hint,
+        errors=[
+            {
+                "resource": "Control",
+                "field": field,
+                "code": "missing_required_parameter",
+                "message": message,
+            }
+        ],
+    )
+
+
+def check_attachment_filters(query: ListControlsQuery) -> None:
+    """The reference's rules for the attachment target filters: both or neither, and only with
+    ``include_attachments=true``; raises 422 ``VALIDATION_ERROR`` otherwise."""
+    target_type, target_id = query.attachment_target_type, query.attachment_target_id
+    if query.include_attachments:
+        if (target_type is None) != (target_id is None):
+            raise _attachment_filter_error(
+                "Attachment target filters must be supplied together.",
+                "attachment_target_type" if target_type is None else "attachment_target_id",
+                "Set attachment_target_type and attachment_target_id together.",
+                "Set both attachment_target_type and attachment_target_id, or remove both filters.",
+            )
+    elif target_type is not None or target_id is not None:
+        raise _attachment_filter_error(
+            "Attachment target filters require include_attachments=true.",
+            "include_attachments",
+            "Set include_attachments=true when using attachment_target_type or "
+            "attachment_target_id.",
+            "Set include_attachments=true or remove attachment target filters.",
+        )
+
+
+def _scope_filter(key: str, value: str) -> Q:
+    """``value`` is in ``scope.<key>``, or the control's scope omits that list (all)."""
+    return (
+        Q(JSONArrayContains("data", ("scope", key), value))
+        | ~Q(data__has_key="scope")
+        | ~Q(**{"data__scope__has_key": key})
+    )
+
+
+def filtered_controls(query: ListControlsQuery) -> QuerySet:
+    """The caller's non-deleted controls matching the query's filters (unordered, no cursor)."""
+    rows = Control.objects.filter(deleted_at__isnull=True)
+    if query.name is not None:
+        rows = rows.filter(name__icontains=query.name)
+    if query.enabled is True:
+        rows = rows.filter(Q(data__enabled=True) | ~Q(data__has_key="enabled"))
+    elif query.enabled is False:
+        rows = rows.filter(data__enabled=False)
+    if query.template_backed is not None:
+        template = Q(data__has_key="template")
+        rows = rows.filter(template if query.template_backed else ~template)
+    if query.cloned is not None:
+        rows = rows.filter(cloned_from__isnull=not query.cloned)
+    if any(v is not None for v in (query.step_type, query.stage, query.execution, query.tag)):
+        rows = rows.filter(data__has_key="condition")
+    if query.step_type is not None:
+        rows = rows.filter(_scope_filter("step_types", query.step_type))
+    if query.stage is not None:
+        rows = rows.filter(_scope_filter("stages", query.stage))
+    if query.execution is not None:
+        rows = rows.filter(data__execution=query.execution)
+    if query.tag is not None:
+        rows = rows.filter(JSONArrayContains("data", ("tags",), query.tag))
+    if query.include_attachments and query.attachment_target_type is not None:
+        rows = rows.none()  # no target bindings on this server
+    return rows
+
+
+def agent_links(control_ids: list[int]) -> list[tuple[int, str, bool]]:
+    """``(control_id, agent_name, direct)`` for every agent using the controls: through one of
+    its policies (``direct=False``) or a direct link. One query (a UNION ALL); joined rows must
+    carry the link's tenant, as the reference scopes every joined table."""
+    via_policies = (
+        PolicyControl.objects.filter(
+            control_id__in=control_ids,
+            policy__agent_policies__tenant_id=F("tenant_id"),
+        )
+        .annotate(direct=Value(False))
+        .values_list("control_id", "policy__agent_policies__agent__name", "direct")
+    )
+    direct = (
+        AgentControl.objects.filter(control_id__in=control_ids, agent__tenant_id=F("tenant_id"))
+        .annotate(direct=Value(True))
+        .values_list("control_id", "agent__name", "direct")
+    )
+    return list(via_policies.union(direct, all=True))
+
+
+def summary(row: dict, agents: set[str], attachments: dict | None) -> dict:
+    """A ``ControlSummary`` built from the stored JSON (no parsing, as the reference)."""
+    data = row["data"] if isinstance(row["data"], dict) else {}
+    scope = data.get("scope") or {}
+    action = data.get("action")
+    if isinstance(action, dict):
+        steering = action.get("steering_context")
+        action = {
+            "decision": action.get("decision"),
+            "steering_context": {"message": steering.get("message")}
+            if isinstance(steering, dict)
+            else None,
+        }
+    else:
+        action = None
+    template = data.get("template")
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "cloned_from_control_id": row["cloned_from_id"],
+        "description": data.get("description")
+        or (template.get("description") if isinstance(template, dict) else None),
+        "enabled": is_enabled(data),
+        "execution": data.get("execution"),
+        "action": action,
+        "step_types": scope.get("step_types"),
+        "stages": scope.get("stages"),
+        "tags": data.get("tags", []),
+        "template_backed": "template" in data,
+        "template_rendered": ("condition" in data) if "template" in data else None,
+        "used_by_agent": {"agent_name": min(agents)} if agents else None,
+        "used_by_agents_count": len(agents),
+        "attachments": attachments,
+    }
+
+
+def list_controls(query: ListControlsQuery) -> dict:
+    """``GET /controls`` body: ``{"controls": [ControlSummary], "pagination"}``.
+
+    ``used_by_agent`` is the alphabetically first agent using the control (via a policy or
+    directly) and ``used_by_agents_count`` the number of distinct agents. With
+    ``include_attachments`` each summary carries ``{"agents": direct links, "policies",
+    "targets": [], "targets_total": 0, "targets_truncated": false}``.
+    """
+    check_attachment_filters(query)
+    matching = filtered_controls(query)
+    rows = matching.order_by("-id")
+    if query.cursor is not None:
+        rows = rows.filter(id__lt=query.cursor)
+    rows = list(rows.values("id", "name", "data", "cloned_from_id")[: query.limit + 1])
+    total = matching.count()
+    items, pagination = page(rows, query.limit, total, lambda row: row["id"])
+    ids = [row["id"] for row in items]
+
+    using = defaultdict(set)
+    direct = defaultdict(set)
+    policies = defaultdict(set)
+    if ids:
+        for control_id, agent_name, is_direct in agent_links(ids):
+            using[control_id].add(agent_name)
+            if is_direct:
+                direct[control_id].add(agent_name)
+        if query.include_attachments:
+            for control_id, policy_id in PolicyControl.objects.filter(
+                control_id__in=ids
+            ).values_list("control_id", "policy_id"):
+                policies[control_id].add(policy_id)
+
+    def attachments(control_id: int) -> dict | None:
+        if not query.include_attachments:
+            return None
+        return {
+            "agents": [{"agent_name": name} for name in sorted(direct[control_id])],
+            "policies": [{"policy_id": pid} for pid in sorted(policies[control_id])],
+            "targets": [],
+            "targets_total": 0,
+            "targets_truncated": False,
+        }
+
+    return {
+        "controls": [summary(row, using[row["id"]], attachments(row["id"])) for row in items],
+        "pagination": pagination,
+    }

@@ -1,0 +1,229 @@
+"""Control writes: create, replace data, rename / enable, soft delete (the reference's
+``PUT /controls``, ``PUT /controls/{id}/data``, ``PATCH /controls/{id}``, ``DELETE /controls/{id}``).
+
+Each write runs in one transaction, locks the control row it changes, and appends a
+``ControlVersion``. Names are unique among a tenant's non-deleted controls (a partial unique
+constraint); a duplicate is answered 409 ``CONTROL_NAME_CONFLICT``, also when two requests race
+(the ``IntegrityError`` is translated, never a 500). Rows are read and written through the scoped
+managers, so another tenant's control is a missing control (404).
+"""
+
+from agent_control_models import UnrenderedTemplateControl
+from agent_control_models.server import (
+    CreateControlRequest,
+    PatchControlRequest,
+    SetControlDataRequest,
+)
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agents.models import AgentControl
+from controlplane.api.errors import APIError
+from policies.models import Control, PolicyControl
+from policies.selectors import get_control
+
+from .agent_evaluators import validate_agent_scoped_evaluators
+from .control_versions import append_version
+from .definitions import has_template, parse_stored, stored_json
+
+NAME_HINT = "Choose a different name or update the existing control."
+
+
+def name_conflict(name: str) -> APIError:
+    """409 ``CONTROL_NAME_CONFLICT`` for ``name``."""
+    return APIError(
+        409,
+        "CONTROL_NAME_CONFLICT",
+        f"Control with name '{name}' already exists",
+        kind="Control",
+        name=name,
+        hint=NAME_HINT,
+    )
+
+
+def _name_taken(name: str, *, exclude_id: int | None = None) -> bool:
+    """Whether a non-deleted control of the caller's tenant is called ``name``."""
+    taken = Control.objects.filter(name=name, deleted_at__isnull=True)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    return taken.exists()
+
+
+def control_create(*, request: CreateControlRequest) -> Control:
+    """Create a control from a validated request and record version 1 ("Initial creation").
+
+    Two inserts in one transaction (plus one lookup per referenced agent for agent-scoped
+    evaluators). Raises 409 ``CONTROL_NAME_CONFLICT``, and the errors of
+    ``validate_agent_scoped_evaluators``; nothing is written on error.
+    """
+    definition = request.data
+    try:
+        with transaction.atomic():
+            control = Control.objects.create(name=request.name, data=stored_json(definition))
+            # After the insert, so a duplicate name wins over evaluator errors (reference order).
+            validate_agent_scoped_evaluators(definition)
+            append_version(control, event="created", note="Initial creation", new=True)
+    except IntegrityError:
+        if _name_taken(request.name):
+            raise name_conflict(request.name) from None
+        raise
+    return control
+
+
+def template_conflict(control_id: int) -> APIError:
+    """409 ``CONTROL_TEMPLATE_CONFLICT``: raw data sent to a template-backed control."""
+    return APIError(
+        409,
+        "CONTROL_TEMPLATE_CONFLICT",
+        "Template-backed controls cannot be updated with raw control data in v1",
+        kind="Control",
+        name=str(control_id),
+        hint="Submit template input to update this control, or delete and recreate it as a raw "
+        "control.",
+        errors=[
+            {
+                "resource": "Control",
+                "field": "data",
+                "code": "template_backed_control_conflict",
+                "message": "Template-backed controls must be updated with template input.",
+            }
+        ],
+    )
+
+
+def control_set_data(*, control_id: int, request: SetControlDataRequest) -> None:
+    """Replace a control's definition (``PUT /controls/{id}/data``) and record "Edited".
+
+    Raises 404 ``CONTROL_NOT_FOUND``, 409 ``CONTROL_TEMPLATE_CONFLICT`` (a template-backed row,
+    which only exists if written outside this API), and the agent-scoped evaluator errors.
+    """
+    with transaction.atomic():
+        control = get_control(control_id, for_update=True)
+        if has_template(control.data):
+            raise template_conflict(control_id)
+        validate_agent_scoped_evaluators(request.data)
+        control.data = stored_json(request.data)
+        control.save(update_fields=["data", "updated_at"])
+        append_version(control, event="updated", note="Edited")
+
+
+def _cannot_enable_template(control: Control) -> APIError:
+    return APIError(
+        422,
+        "VALIDATION_ERROR",
+        f"Cannot enable control '{control.name}': unrendered template controls must be "
+        "rendered first",
+        kind="Control",
+        hint="Provide complete parameter values via "
+        f"PUT /api/v1/controls/{control.pk}/data to render the template before enabling.",
+        errors=[
+            {
+                "resource": "Control",
+                "field": "enabled",
+                "code": "unrendered_template_cannot_enable",
+                "message": "Provide parameter values to render the template before enabling.",
+            }
+        ],
+    )
+
+
+def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
+    """Rename and/or enable/disable a control (``PATCH /controls/{id}``).
+
+    Returns ``{"success": True, "name": str, "enabled": bool}`` (the state after the change).
+    Records "Edited" only when something changed. Raises 404 ``CONTROL_NOT_FOUND``, 422
+    ``CORRUPTED_DATA``, 409 ``CONTROL_NAME_CONFLICT``, 422 ``VALIDATION_ERROR`` when enabling an
+    unrendered template draft.
+    """
+    with transaction.atomic():
+        control = get_control(control_id, for_update=True)
+        parsed = parse_stored(control.data, name=control.name, control_id=control_id)
+        fields = []
+        if request.name is not None and request.name != control.name:
+            if _name_taken(request.name, exclude_id=control.pk):
+                raise name_conflict(request.name)
+            control.name = request.name
+            fields.append("name")
+        enabled = parsed.enabled
+        if request.enabled is not None:
+            if isinstance(parsed, UnrenderedTemplateControl):
+                if request.enabled:
+                    raise _cannot_enable_template(control)
+            elif request.enabled != parsed.enabled:
+                control.data = {**control.data, "enabled": request.enabled}
+                enabled = request.enabled
+                fields.append("data")
+        if fields:
+            try:
+                with transaction.atomic():
+                    control.save(update_fields=[*fields, "updated_at"])
+            except IntegrityError:
+                raise name_conflict(control.name) from None
+            append_version(control, event="updated", note="Edited")
+    return {"success": True, "name": control.name, "enabled": enabled}
+
+
+def _in_use(control: Control, policy_ids: list[int], agent_names: list[str]) -> APIError:
+    errors = [
+        {
+            "resource": "Policy",
+            "field": "controls",
+            "code": "control_in_use",
+            "message": f"Control is associated with policy ID {policy_id}",
+            "value": policy_id,
+        }
+        for policy_id in policy_ids
+    ] + [
+        {
+            "resource": "Agent",
+            "field": "controls",
+            "code": "control_in_use",
+            "message": f"Control is directly associated with agent '{agent_name}'",
+            "value": agent_name,
+        }
+        for agent_name in agent_names
+    ]
+    return APIError(
+        409,
+        "CONTROL_IN_USE",
+        f"Control '{control.name}' is associated with {len(policy_ids)} policy/policies, "
+        f"{len(agent_names)} agent(s), and 0 target binding(s)",
+        kind="Control",
+        name=control.name,
+        hint="Use force=true to dissociate and delete, or remove associations and target "
+        "bindings manually first.",
+        errors=errors,
+    )
+
+
+def control_delete(*, control_id: int, force: bool) -> dict:
+    """Soft-delete a control (``DELETE /controls/{id}?force=``) and record "Deleted".
+
+    Without ``force``, a control linked to a policy or directly to an agent is refused with 409
+    ``CONTROL_IN_USE`` (one ``errors[]`` item per link: policies by ascending id, then agents by
+    name). With ``force`` the links are removed first. Returns ``{"success", "dissociated_from",
+    "dissociated_from_policies", "dissociated_from_agents", "detached_target_bindings"}``
+    (this server has no target bindings: always ``[]``). Raises 404 ``CONTROL_NOT_FOUND``.
+    """
+    with transaction.atomic():
+        control = get_control(control_id, for_update=True)
+        policy_links = PolicyControl.objects.filter(control_id=control.pk)
+        agent_links = AgentControl.objects.filter(control_id=control.pk)
+        policy_ids = sorted(set(policy_links.values_list("policy_id", flat=True)))
+        agent_names = sorted(set(agent_links.values_list("agent__name", flat=True)))
+        if (policy_ids or agent_names) and not force:
+            raise _in_use(control, policy_ids, agent_names)
+        if policy_ids:
+            policy_links.delete()
+        if agent_names:
+            agent_links.delete()
+        control.deleted_at = timezone.now()
+        control.save(update_fields=["deleted_at", "updated_at"])
+        append_version(control, event="deleted", note="Deleted")
+    return {
+        "success": True,
+        "dissociated_from": policy_ids,
+        "dissociated_from_policies": policy_ids,
+        "dissociated_from_agents": agent_names,
+        "detached_target_bindings": [],
+    }

@@ -1,0 +1,420 @@
+"""``GET /controls/{id}``, ``GET|PUT /controls/{id}/data`` and ``PATCH /controls/{id}``
+(scenario 7), with the 404 / 422 / 409 cases and tenant isolation."""
+
+import pytest
+
+from policies.models import Control, ControlVersion
+from tests.factories import make_control
+from tests.policies.control_helpers import (
+    CONTROLS,
+    control_not_found,
+    create,
+    definition,
+    leaf,
+    name_conflict,
+    path_id_error,
+    problem,
+    stored,
+    validation_problem,
+)
+
+pytestmark = pytest.mark.django_db
+
+NULL_SCOPE = {"step_types": None, "step_names": None, "step_name_regex": None, "stages": None}
+
+
+def versions(control_id):
+    return list(
+        ControlVersion.all_tenants.filter(control_id=control_id)
+        .order_by("version_num")
+        .values_list("version_num", "event_type", "note")
+    )
+
+
+# ---- GET /controls/{id} -----------------------------------------------------------------------
+
+
+def test_get_control_includes_every_field_with_nulls(api):
+    control_id = create(api, data=definition(leaf(path=None)))
+    response = api.get(f"{CONTROLS}/{control_id}")
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": control_id,
+        "name": "block-ssn",
+        "cloned_from_control_id": None,
+        "data": {
+            "condition": {
+                "selector": {"path": "*"},
+                "evaluator": {"name": "regex", "config": {"pattern": "secret"}},
+                "and": None,
+                "or": None,
+                "not": None,
+            },
+            "description": None,
+            "enabled": True,
+            "execution": "server",
+            "scope": NULL_SCOPE,
+            "action": {"decision": "deny", "steering_context": None},
+            "tags": [],
+            "template": None,
+            "template_values": None,
+        },
+    }
+
+
+def test_get_control_nested_nulls_in_composite_conditions(api):
+    control_id = create(api, data=definition({"not": leaf()}))
+    condition = api.get(f"{CONTROLS}/{control_id}").json()["data"]["condition"]
+    assert condition == {
+        "selector": None,
+        "evaluator": None,
+        "and": None,
+        "or": None,
+        "not": {
+            "selector": {"path": "input"},
+            "evaluator": {"name": "regex", "config": {"pattern": "secret"}},
+            "and": None,
+            "or": None,
+            "not": None,
+        },
+    }
+
+
+# ---- GET /controls/{id}/data ------------------------------------------------------------------
+
+
+def test_get_data_returns_the_definition_without_nulls(api):
+    control_id = create(api, data=definition(leaf(path=None)))
+    response = api.get(f"{CONTROLS}/{control_id}/data")
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": {
+            "condition": {
+                "selector": {"path": "*"},
+                "evaluator": {"name": "regex", "config": {"pattern": "secret"}},
+            },
+            "enabled": True,
+            "execution": "server",
+            "scope": {},
+            "action": {"decision": "deny"},
+            "tags": [],
+        }
+    }
+
+
+def test_get_data_round_trips_a_full_definition(api):
+    data = definition(
+        {
+            "or": [
+                leaf(),
+                {"and": [leaf(path="output"), leaf("list", {"values": ["x"]}, "context.u")]},
+            ]
+        },
+        description="d",
+        enabled=False,
+        scope={"step_types": ["llm"], "stages": ["pre", "post"], "step_name_regex": "^chat"},
+        action={"decision": "steer", "steering_context": {"message": "m"}},
+        tags=["a", "b"],
+    )
+    control_id = create(api, data=data)
+    assert api.get(f"{CONTROLS}/{control_id}/data").json() == {"data": data}
+
+
+# ---- 404 / 422 on every read and write by id ------------------------------------------------
+
+BY_ID = [
+    ("get", ""),
+    ("get", "/data"),
+    ("put", "/data"),
+    ("patch", ""),
+    ("delete", ""),
+]
+
+
+def call(api, method, path, **kw):
+    if method == "put":
+        return api.put(path, {"data": definition()}, **kw)
+    if method == "patch":
+        return api.patch(path, {"enabled": False}, **kw)
+    return getattr(api, method)(path, **kw)
+
+
+@pytest.mark.parametrize(("method", "suffix"), BY_ID)
+def test_missing_control_is_404(api, method, suffix):
+    path = f"{CONTROLS}/999{suffix}"
+    response = call(api, method, path)
+    assert response.status_code == 404
+    assert problem(response) == control_not_found(999, path)
+
+
+@pytest.mark.parametrize(("method", "suffix"), BY_ID)
+def test_another_tenants_control_is_exactly_a_missing_one(api, method, suffix):
+    control_id = create(api, tenant="acme")
+    path = f"{CONTROLS}/{control_id}{suffix}"
+    response = call(api, method, path, tenant="globex")
+    assert response.status_code == 404
+    assert problem(response) == control_not_found(control_id, path)
+    row = stored(control_id)
+    assert (row.deleted_at, row.data["enabled"]) == (None, True)
+    assert versions(control_id) == [(1, "created", "Initial creation")]
+
+
+@pytest.mark.parametrize(("method", "suffix"), BY_ID)
+def test_soft_deleted_control_is_404(api, method, suffix):
+    control_id = create(api)
+    assert api.delete(f"{CONTROLS}/{control_id}").status_code == 200
+    path = f"{CONTROLS}/{control_id}{suffix}"
+    response = call(api, method, path)
+    assert response.status_code == 404
+    assert problem(response) == control_not_found(control_id, path)
+
+
+@pytest.mark.parametrize(("method", "suffix"), BY_ID)
+@pytest.mark.parametrize("raw", ["abc", "1.5"])
+def test_non_integer_id_is_422(api, method, suffix, raw):
+    path = f"{CONTROLS}/{raw}{suffix}"
+    response = call(api, method, path)
+    assert response.status_code == 422
+    assert problem(response) == validation_problem(path, [path_id_error()])
+
+
+def test_bad_id_and_bad_body_are_reported_together(api):
+    response = api.put(f"{CONTROLS}/abc/data", {"data": {"execution": "server"}})
+    assert [(e["field"], e["code"]) for e in problem(response)["errors"]] == [
+        ("path.control_id", "int_parsing"),
+        ("data.condition", "missing"),
+        ("data.action", "missing"),
+    ]
+    response = api.patch(f"{CONTROLS}/abc", {"name": "bad name"})
+    assert [(e["field"], e["code"]) for e in problem(response)["errors"]] == [
+        ("path.control_id", "int_parsing"),
+        ("name", "string_pattern_mismatch"),
+    ]
+
+
+def test_body_errors_come_before_the_lookup(api):
+    response = api.put(f"{CONTROLS}/999/data", {"data": {}})
+    assert response.status_code == 422
+
+
+# ---- corrupted rows -------------------------------------------------------------------------
+
+
+def corrupted(control_id, name="broken"):
+    errors = [
+        {
+            "resource": "Control",
+            "field": "condition",
+            "code": "missing",
+            "message": "Field required",
+        },
+        {
+            "resource": "Control",
+            "field": "action.decision",
+            "code": "value_error",
+            "message": "Value error, Invalid action 'allow'. Must be one of: deny, steer, observe.",
+        },
+    ]
+    return {
+        "type": "https://agentcontrol.dev/errors/corrupted-data",
+        "title": "Corrupted Data",
+        "status": 422,
+        "detail": f"Control '{name}' has invalid data",
+        "error_code": "CORRUPTED_DATA",
+        "kind": "Status",
+        "api_version": "v1",
+        "reason": "UnprocessableEntity",
+        "errors": errors,
+        "details": {"kind": "Control", "causes": errors},
+        "hint": f"Update the control data using PUT /api/v1/controls/{control_id}/data.",
+    }
+
+
+@pytest.mark.parametrize(("method", "suffix"), [("get", ""), ("get", "/data"), ("patch", "")])
+def test_corrupted_row_is_422(api, method, suffix):
+    bad = {"execution": "server", "action": {"decision": "allow"}, "enabled": False}
+    control = make_control("default-tenant", "broken", bad)
+    path = f"{CONTROLS}/{control.pk}{suffix}"
+    response = call(api, method, path)
+    assert response.status_code == 422
+    assert problem(response) == {**corrupted(control.pk), "instance": path}
+
+
+def test_corrupted_row_can_be_repaired_with_set_data(api):
+    control = make_control("default-tenant", "broken", {"execution": "server"})
+    assert api.put(f"{CONTROLS}/{control.pk}/data", {"data": definition()}).status_code == 200
+    assert api.get(f"{CONTROLS}/{control.pk}").status_code == 200
+
+
+# ---- PUT /controls/{id}/data ----------------------------------------------------------------
+
+
+def test_set_data_replaces_the_definition_and_records_an_edit(api):
+    control_id = create(api, data=definition(tags=["old"], enabled=False))
+    new = definition(leaf("list", {"values": ["a"]}, "output"), action={"decision": "observe"})
+    response = api.put(f"{CONTROLS}/{control_id}/data", {"data": new})
+    assert (response.status_code, response.json()) == (200, {"success": True})
+    assert stored(control_id).data == {**new, "enabled": True}
+    assert versions(control_id) == [(1, "created", "Initial creation"), (2, "updated", "Edited")]
+    snapshot = ControlVersion.all_tenants.get(control_id=control_id, version_num=2).snapshot
+    assert snapshot["data"] == {**new, "enabled": True}
+
+
+def test_set_data_refuses_template_input(api):
+    control_id = create(api)
+    path = f"{CONTROLS}/{control_id}/data"
+    response = api.put(path, {"data": {"template": {"x": 1}}})
+    assert response.status_code == 422
+    assert problem(response)["detail"] == "Template-backed controls are not supported"
+    assert versions(control_id) == [(1, "created", "Initial creation")]
+
+
+def test_set_data_on_a_template_backed_row_is_409(api):
+    control = make_control(
+        "default-tenant",
+        "drafted",
+        {"template": {"parameters": {}}, "template_values": {}, "enabled": False},
+    )
+    path = f"{CONTROLS}/{control.pk}/data"
+    response = api.put(path, {"data": definition()})
+    assert response.status_code == 409
+    errors = [
+        {
+            "resource": "Control",
+            "field": "data",
+            "code": "template_backed_control_conflict",
+            "message": "Template-backed controls must be updated with template input.",
+        }
+    ]
+    assert problem(response) == {
+        "type": "https://agentcontrol.dev/errors/control-template-conflict",
+        "title": "Control Template Conflict",
+        "status": 409,
+        "detail": "Template-backed controls cannot be updated with raw control data in v1",
+        "instance": path,
+        "error_code": "CONTROL_TEMPLATE_CONFLICT",
+        "kind": "Status",
+        "api_version": "v1",
+        "reason": "Conflict",
+        "errors": errors,
+        "details": {"name": str(control.pk), "kind": "Control", "causes": errors},
+        "hint": "Submit template input to update this control, or delete and recreate it as a "
+        "raw control.",
+    }
+
+
+def test_set_data_ignores_a_tenant_id_in_the_payload(api):
+    control_id = create(api, tenant="acme")
+    body = {"tenant_id": "globex", "data": definition(tenant_id="globex")}
+    assert api.put(f"{CONTROLS}/{control_id}/data", body, tenant="acme").status_code == 200
+    assert stored(control_id).tenant_id == "acme"
+    assert "tenant_id" not in stored(control_id).data
+
+
+# ---- PATCH /controls/{id} --------------------------------------------------------------------
+
+
+def test_patch_renames_and_disables_in_one_version(api):
+    control_id = create(api)
+    response = api.patch(f"{CONTROLS}/{control_id}", {"name": " renamed ", "enabled": False})
+    assert (response.status_code, response.json()) == (
+        200,
+        {"success": True, "name": "renamed", "enabled": False},
+    )
+    row = stored(control_id)
+    assert (row.name, row.data["enabled"]) == ("renamed", False)
+    assert versions(control_id) == [(1, "created", "Initial creation"), (2, "updated", "Edited")]
+    snapshot = ControlVersion.all_tenants.get(control_id=control_id, version_num=2).snapshot
+    assert (snapshot["name"], snapshot["data"]["enabled"]) == ("renamed", False)
+
+
+def test_patch_without_changes_records_nothing(api):
+    control_id = create(api)
+    for body in ({}, {"enabled": True}, {"name": "block-ssn"}, {"name": None, "enabled": None}):
+        response = api.patch(f"{CONTROLS}/{control_id}", body)
+        assert response.json() == {"success": True, "name": "block-ssn", "enabled": True}
+    assert versions(control_id) == [(1, "created", "Initial creation")]
+
+
+def test_patch_enable_sets_the_flag_on_a_row_without_one(api):
+    control = make_control("default-tenant", "legacy", definition())
+    response = api.patch(f"{CONTROLS}/{control.pk}", {"enabled": False})
+    assert response.json() == {"success": True, "name": "legacy", "enabled": False}
+    assert stored(control.pk).data == {**definition(), "enabled": False}
+
+
+def test_patch_rename_to_a_used_name_is_409(api):
+    create(api, "taken")
+    control_id = create(api, "mine")
+    path = f"{CONTROLS}/{control_id}"
+    response = api.patch(path, {"name": "taken", "enabled": False})
+    assert response.status_code == 409
+    assert problem(response) == name_conflict("taken", path)
+    row = stored(control_id)
+    assert (row.name, row.data["enabled"]) == ("mine", True)
+    assert versions(control_id) == [(1, "created", "Initial creation")]
+
+
+def test_patch_rename_to_a_deleted_controls_name_is_allowed(api):
+    old = create(api, "taken")
+    api.delete(f"{CONTROLS}/{old}")
+    control_id = create(api, "mine")
+    assert api.patch(f"{CONTROLS}/{control_id}", {"name": "taken"}).json()["name"] == "taken"
+
+
+def test_patch_rename_to_a_name_used_in_another_tenant_is_allowed(api):
+    create(api, "taken", tenant="globex")
+    control_id = create(api, "mine", tenant="acme")
+    response = api.patch(f"{CONTROLS}/{control_id}", {"name": "taken"}, tenant="acme")
+    assert response.json() == {"success": True, "name": "taken", "enabled": True}
+
+
+def test_patch_rename_race_is_409_not_500(api, monkeypatch):
+    from policies.services import controls as services
+
+    create(api, "taken")
+    control_id = create(api, "mine")
+    monkeypatch.setattr(services, "_name_taken", lambda *a, **k: False)
+    response = api.patch(f"{CONTROLS}/{control_id}", {"name": "taken"})
+    assert response.status_code == 409
+    assert response.json()["error_code"] == "CONTROL_NAME_CONFLICT"
+
+
+def test_patch_bad_values_are_422(api):
+    control_id = create(api)
+    response = api.patch(f"{CONTROLS}/{control_id}", {"enabled": "maybe", "name": ""})
+    assert [(e["field"], e["code"]) for e in problem(response)["errors"]] == [
+        ("name", "too_short"),
+        ("enabled", "bool_parsing"),
+    ]
+
+
+def test_patch_enabling_an_unrendered_template_is_422(api):
+    draft = {
+        "template": {"parameters": {}, "definition_template": {}},
+        "template_values": {},
+        "enabled": False,
+    }
+    control = make_control("default-tenant", "drafted", draft)
+    path = f"{CONTROLS}/{control.pk}"
+    response = api.patch(path, {"enabled": True})
+    assert response.status_code == 422
+    body = problem(response)
+    assert (body["error_code"], body["detail"]) == (
+        "VALIDATION_ERROR",
+        "Cannot enable control 'drafted': unrendered template controls must be rendered first",
+    )
+    assert body["errors"] == [
+        {
+            "resource": "Control",
+            "field": "enabled",
+            "code": "unrendered_template_cannot_enable",
+            "message": "Provide parameter values to render the template before enabling.",
+        }
+    ]
+    assert api.patch(path, {"enabled": False}).json() == {
+        "success": True,
+        "name": "drafted",
+        "enabled": False,
+    }
+    assert Control.all_tenants.get(pk=control.pk).data == draft
