@@ -10,8 +10,6 @@ Order of checks, as the reference: agent (404 ``AGENT_NOT_FOUND``), then policy 
 then compatibility (``check_controls_compatible``), then the write.
 """
 
-from collections.abc import Iterable
-
 from django.db import transaction
 
 from controlplane.api.errors import not_found
@@ -20,6 +18,7 @@ from policies.selectors import get_control, get_policy
 
 from ..models import Agent, AgentControl, AgentPolicy
 from ..selectors import agent_not_found
+from .compatibility import check_controls_compatible
 
 # The association routes' 404 hint (the reference's ``_get_agent_or_404``), which differs from
 # ``GET /agents/{name}``'s "... registered via initAgent." one.
@@ -30,8 +29,9 @@ NO_POLICY_DELETE_HINT = "The agent does not have a policy to remove."
 
 def _agent(name: str, *, for_update: bool = False) -> Agent:
     """The caller's tenant's agent ``name`` (normalised), loading only the columns links need
-    (not its steps and metadata); ``for_update`` locks the row. 404 ``AGENT_NOT_FOUND``."""
-    queryset = Agent.objects.only("id", "tenant_id", "name")
+    (not its steps and metadata; its evaluators for the compatibility check); ``for_update``
+    locks the row. 404 ``AGENT_NOT_FOUND``."""
+    queryset = Agent.objects.only("id", "tenant_id", "name", "evaluators")
     if for_update:
         queryset = queryset.select_for_update()
     try:
@@ -44,25 +44,13 @@ def _no_policy_assigned(agent_name: str, hint: str):
     return not_found("Policy", f"Agent '{agent_name}' has no policy assigned", hint=hint)
 
 
-def check_controls_compatible(*, agent: Agent, controls: Iterable[Control]) -> None:
-    """Hook for the reference's 400 ``POLICY_CONTROL_INCOMPATIBLE``: raise it when one of
-    ``controls`` (a policy's controls, or the one control attached directly) uses an agent-scoped
-    evaluator (``"<agent>:<evaluator>"``) of another agent, one ``agent`` has not registered, or a
-    config that fails that evaluator's ``config_schema``.
-
-    Currently accepts everything (the check belongs to a later issue). ``controls`` may be a lazy
-    queryset; it is not evaluated while the hook passes, so the hook costs no query.
-    """
-    return None
-
-
 def agent_add_policy(*, agent_name: str, policy_id: int) -> None:
     """Link policy ``policy_id`` to the agent, keeping its other policies; idempotent
     (``POST /agents/{name}/policies/{policy_id}``). Raises 404 ``AGENT_NOT_FOUND`` /
     ``POLICY_NOT_FOUND``, or 400 ``POLICY_CONTROL_INCOMPATIBLE`` from the compatibility hook."""
     agent = _agent(agent_name)
     policy = get_policy(policy_id)
-    check_controls_compatible(agent=agent, controls=_policy_controls(policy))
+    check_controls_compatible(agent=agent, controls=_policy_controls(policy), subject="policy")
     AgentPolicy.objects.bulk_create(
         [AgentPolicy(agent=agent, policy=policy)], ignore_conflicts=True
     )
@@ -79,7 +67,7 @@ def agent_set_policy(*, agent_name: str, policy_id: int) -> int | None:
     with transaction.atomic():
         agent = _agent(agent_name, for_update=True)
         policy = get_policy(policy_id)
-        check_controls_compatible(agent=agent, controls=_policy_controls(policy))
+        check_controls_compatible(agent=agent, controls=_policy_controls(policy), subject="policy")
         old_policy_id = (
             AgentPolicy.objects.filter(agent=agent)
             .order_by("policy_id")
@@ -155,7 +143,7 @@ def agent_add_control(*, agent_name: str, control_id: int) -> None:
     compatibility hook."""
     agent = _agent(agent_name)
     control = get_control(control_id)
-    check_controls_compatible(agent=agent, controls=[control])
+    check_controls_compatible(agent=agent, controls=[control], subject="control")
     AgentControl.objects.bulk_create(
         [AgentControl(agent=agent, control=control)], ignore_conflicts=True
     )

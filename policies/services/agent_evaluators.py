@@ -71,11 +71,11 @@ def validate_agent_scoped_evaluators(definition: ControlDefinition) -> None:
                 "evaluators.",
             )
         if agent_name not in parsed:
-            parsed[agent_name] = _agent_evaluators(agent_name, stored[agent_name])
+            parsed[agent_name] = parse_agent_evaluators(agent_name, stored[agent_name])
         evaluator = next((e for e in parsed[agent_name] if e.name == local_name), None)
         if evaluator is None:
             raise _evaluator_not_found(path, spec.name, agent_name, local_name, parsed[agent_name])
-        if evaluator.config_schema and not _config_is_valid(spec.config, evaluator.config_schema):
+        if evaluator.config_schema and not config_is_valid(spec.config, evaluator.config_schema):
             raise APIError(
                 422,
                 "INVALID_CONFIG",
@@ -93,7 +93,8 @@ def validate_agent_scoped_evaluators(definition: ControlDefinition) -> None:
             )
 
 
-def _agent_evaluators(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
+def parse_agent_evaluators(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
+    """``Agent.evaluators`` as ``EvaluatorSchema`` items; 422 ``CORRUPTED_DATA`` if unparsable."""
     try:
         return _EVALUATORS.validate_python(raw or [])
     except pydantic.ValidationError as exc:
@@ -134,14 +135,21 @@ def _evaluator_not_found(path, ref, agent_name, local_name, evaluators) -> APIEr
     )
 
 
-def _config_is_valid(config: dict, schema: dict) -> bool:
+def config_is_valid(config: dict, schema: dict) -> bool:
     """Validate ``config`` against ``schema`` (draft from ``$schema``, default 2020-12); an
     unusable schema counts as a failure, as with the reference's jsonschema-rs."""
+    return config_error(config, schema) is None
+
+
+def config_error(config: dict, schema: dict) -> str | None:
+    """The first reason ``config`` fails ``schema`` (``None`` when it passes)."""
     try:
         _validator(_canonical(schema)).validate(config)
-    except (jsonschema.ValidationError, jsonschema.SchemaError):
-        return False
-    return True
+    except jsonschema.ValidationError as exc:
+        return exc.message
+    except jsonschema.SchemaError as exc:
+        return f"unusable config schema: {exc.message}"
+    return None
 
 
 def _canonical(schema: dict) -> str:

@@ -5,11 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from agents.models import AgentControl, AgentPolicy
-from agents.services import associations
-from controlplane.api.errors import APIError
+from agents.models import Agent, AgentControl, AgentPolicy
 from policies.models import Control, PolicyControl
-from tests.factories import make_agent, make_control, make_policy
+from tests.factories import REGEX_DENY, make_agent, make_control, make_policy
 from tests.reference_errors import (
     agent_not_found,
     assert_request_validation,
@@ -308,41 +306,87 @@ def test_ids_no_row_can_have_are_404_not_500(api_acme, acme, control_id):
 # --- the compatibility hook (POLICY_CONTROL_INCOMPATIBLE belongs to a later issue) -------------
 
 
-@pytest.fixture
-def incompatible(monkeypatch):
-    """Make the hook refuse everything; record what it was asked about."""
-    calls = []
-
-    def refuse(*, agent, controls):
-        calls.append((agent.name, sorted(control.pk for control in controls)))
-        raise APIError(400, "POLICY_CONTROL_INCOMPATIBLE", "incompatible")
-
-    monkeypatch.setattr(associations, "check_controls_compatible", refuse)
-    return calls
+def scoped_control(name: str, evaluator: str, config: dict | None = None):
+    data = {
+        **REGEX_DENY,
+        "condition": {
+            "selector": {"path": "input"},
+            "evaluator": {"name": evaluator, "config": config or {}},
+        },
+    }
+    return make_control("acme", name, data)
 
 
-def test_hook_sees_the_policys_active_controls_and_blocks_both_policy_routes(
-    api_acme, acme, incompatible
-):
-    kept, deleted = acme["control"], make_control("acme", "gone")
-    acme["p2"].controls.add(kept, deleted)
-    soft_delete(deleted)
-    acme["agent"].policies.add(acme["p1"])
+def register_evaluator(agent, schema: dict) -> None:
+    Agent.all_tenants.filter(pk=agent.pk).update(
+        evaluators=[{"name": "pii", "config_schema": schema, "description": "PII detector"}]
+    )
+
+
+def test_policy_with_another_agents_evaluator_is_refused_on_both_policy_routes(api_acme, acme):
+    foreign = scoped_control("foreign-evaluator", "other-agent-01:pii")
+    acme["p2"].controls.add(foreign)
     for segment in ("policies", "policy"):
         response = api_acme.post(url(AGENT, segment, acme["p2"].pk))
-        assert (response.status_code, response.json()["error_code"]) == (
-            400,
+        assert response.status_code == 400
+        body = response.json()
+        assert (body["error_code"], body["detail"], body["hint"]) == (
             "POLICY_CONTROL_INCOMPATIBLE",
+            "Policy contains controls incompatible with this agent",
+            "Ensure all controls in the policy are compatible with this agent's evaluators.",
         )
-    assert incompatible == [(AGENT, [kept.pk]), (AGENT, [kept.pk])]
-    assert policy_links() == [("acme", AGENT, acme["p1"].pk)]
+        assert body["errors"] == [
+            {
+                "resource": "Control",
+                "field": "evaluator",
+                "code": "incompatible",
+                "message": "Control 'foreign-evaluator' references evaluator 'other-agent-01:pii' "
+                f"which belongs to agent 'other-agent-01', not '{AGENT}'",
+            }
+        ]
+    assert policy_links() == []
 
 
-def test_hook_sees_the_direct_control_and_blocks_the_link(api_acme, acme, incompatible):
-    response = api_acme.post(url(AGENT, "controls", acme["control"].pk))
+def test_unregistered_evaluator_blocks_the_direct_link(api_acme, acme):
+    control = scoped_control("needs-pii", f"{AGENT}:pii")
+    response = api_acme.post(url(AGENT, "controls", control.pk))
     assert response.status_code == 400
-    assert incompatible == [(AGENT, [acme["control"].pk])]
+    assert response.json()["detail"] == "Control is incompatible with this agent"
+    assert [e["message"] for e in response.json()["errors"]] == [
+        f"Control 'needs-pii' references evaluator 'pii' which is not registered with agent "
+        f"'{AGENT}'. Register it via initAgent or use a different evaluator."
+    ]
     assert control_links() == []
+
+
+def test_config_failing_the_registered_schema_blocks_the_link(api_acme, acme):
+    register_evaluator(
+        acme["agent"],
+        {"type": "object", "properties": {"level": {"type": "integer"}}, "required": ["level"]},
+    )
+    control = scoped_control("pii-bad-config", f"{AGENT}:pii", {"level": "high"})
+    response = api_acme.post(url(AGENT, "controls", control.pk))
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [
+        "Control 'pii-bad-config' invalid config for 'pii': 'high' is not of type 'integer'"
+    ]
+    assert control_links() == []
+
+
+def test_registered_evaluator_with_valid_config_links(api_acme, acme):
+    register_evaluator(acme["agent"], {"type": "object", "required": ["level"]})
+    control = scoped_control("pii-ok", f"{AGENT}:pii", {"level": 2})
+    acme["p2"].controls.add(control)
+    assert api_acme.post(url(AGENT, "controls", control.pk)).json() == {"success": True}
+    assert api_acme.post(url(AGENT, "policies", acme["p2"].pk)).json() == {"success": True}
+    assert control_links() == [("acme", AGENT, control.pk)]
+
+
+def test_deleted_controls_of_the_policy_are_not_checked(api_acme, acme):
+    kept, gone = acme["control"], scoped_control("gone", "other-agent-01:pii")
+    acme["p2"].controls.add(kept, gone)
+    soft_delete(gone)
+    assert api_acme.post(url(AGENT, "policies", acme["p2"].pk)).json() == {"success": True}
 
 
 # --- tenant isolation -------------------------------------------------------------------------
@@ -440,7 +484,7 @@ def test_control_still_active_only_counts_the_agents_own_policies(api, acme, glo
 
 
 def test_association_routes_use_few_queries(api_acme, acme, django_assert_num_queries):
-    with django_assert_num_queries(3):  # agent, policy, INSERT ... ON CONFLICT DO NOTHING
+    with django_assert_num_queries(4):  # agent, policy, its controls, INSERT ... ON CONFLICT
         api_acme.post(url(AGENT, "policies", acme["p1"].pk))
     with django_assert_num_queries(1):
         api_acme.get(url(AGENT, "policies"))

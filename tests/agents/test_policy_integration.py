@@ -140,11 +140,6 @@ def test_direct_control_flow(acme):
     assert effective_ids(agent) == [control.pk]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="POLICY_CONTROL_INCOMPATIBLE is a later issue: "
-    "agents.services.associations.check_controls_compatible still accepts everything",
-)
 def test_control_with_another_agents_evaluator_is_incompatible(acme):
     agent = make_agent(TENANT, "support-bot-01")
     foreign = dict(REGEX_DENY)
