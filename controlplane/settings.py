@@ -119,6 +119,7 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "OAS_VERSION": "3.1.0",  # pydantic models emit JSON Schema 2020-12 (type null)
 }
 
 LOGGING = {
