@@ -32,7 +32,7 @@ from controlplane.api.errors import APIError, format_field_path
 from .models import Agent
 from .selectors import effective_controls_queryset, is_enabled, is_rendered
 
-PARSE_CACHE_SIZE = 4096
+PARSE_CACHE_SIZE = 2048
 _LENIENT = {"allow_invalid_step_name_regex": True}
 
 

@@ -45,6 +45,7 @@ from .api_models import (
 )
 from .control_json import control_rows, controls_body, matches_state, parse_rows
 from .listing import agents_page
+from .models import Agent
 from .names import AGENT_NAME_MAX_LENGTH
 from .registration_data import (
     CorruptedAgentData,
@@ -53,7 +54,7 @@ from .registration_data import (
     dump_steps,
     load_registration,
 )
-from .selectors import get_agent
+from .selectors import agent_not_found, get_agent
 from .services import agent_patch, agent_register
 from .services.editing import REGISTERED_HINT
 
@@ -80,6 +81,15 @@ def _check_name_length(raw: Any, name: str) -> None:
                 }
             ]
         )
+
+
+def _agent_key(name: str) -> Agent:
+    """The caller's agent ``name`` with only its key loaded (the controls hot path needs no
+    registration data); 404 ``AGENT_NOT_FOUND`` as ``get_agent``."""
+    agent = Agent.objects.only("id", "tenant_id").filter(name=name).first()
+    if agent is None:
+        raise agent_not_found(name, hint=REGISTERED_HINT)
+    return agent
 
 
 def _query_params(*names: str) -> list[OpenApiParameter]:
@@ -210,7 +220,7 @@ class AgentViewSet(viewsets.ViewSet):
                     }
                 ],
             )
-        agent = get_agent(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
+        agent = _agent_key(agent_name_from_path(agent_name))
         rows = [
             row
             for row in parse_rows(control_rows(agent))

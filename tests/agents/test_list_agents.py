@@ -10,7 +10,7 @@ from django.db import connection
 from agents.models import Agent
 from tenancy.context import tenant_context
 from tests.agents.conftest import attach, control_data, error, fill_policy, leaf, step
-from tests.factories import make_control, make_policy
+from tests.factories import REGEX_DENY, make_control, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,8 @@ def test_summary_item_shape(api, register):
     disabled = make_control(
         "default-tenant", "disabled", control_data(leaf("regex", {"pattern": "x"}), enabled=False)
     )
-    shared = make_control("default-tenant", "shared")
+    no_flag = {key: value for key, value in REGEX_DENY.items() if key != "enabled"}
+    shared = make_control("default-tenant", "shared", no_flag)  # no "enabled" key: active
     p1, p2 = make_policy("default-tenant", "p1"), make_policy("default-tenant", "p2")
     fill_policy("default-tenant", p1, [shared, disabled])
     fill_policy("default-tenant", p2, [shared, direct])
