@@ -4,7 +4,7 @@ Reads go through the default (scoped) managers: another tenant's agent is exactl
 (404 ``AGENT_NOT_FOUND`` with the same body).
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from controlplane.api.errors import not_found
 from policies.models import Control, PolicyControl
@@ -38,19 +38,22 @@ def is_enabled(data: dict) -> bool:
     return data.get("enabled", True) is not False
 
 
+def effective_controls_queryset(agent: Agent) -> QuerySet[Control]:
+    """The unevaluated queryset behind ``effective_controls`` (same rows and order), for callers
+    that pick their own columns (e.g. the control JSON as text on the hot path)."""
+    direct = AgentControl.objects.filter(agent=agent).values("control_id")
+    via_policies = PolicyControl.objects.filter(
+        policy_id__in=AgentPolicy.objects.filter(agent=agent).values("policy_id")
+    ).values("control_id")
+    return Control.objects.filter(
+        Q(id__in=direct) | Q(id__in=via_policies), deleted_at__isnull=True
+    ).order_by("-id")
+
+
 def effective_controls(agent: Agent) -> list[dict]:
     """The agent's effective controls: direct links and controls of its policies, de-duplicated,
     non-deleted, ordered by id descending (``GET /agents/{name}/controls``, initAgent, evaluation).
 
     One query. Items: ``{"id": int, "name": str, "data": dict}``.
     """
-    direct = AgentControl.objects.filter(agent=agent).values("control_id")
-    via_policies = PolicyControl.objects.filter(
-        policy_id__in=AgentPolicy.objects.filter(agent=agent).values("policy_id")
-    ).values("control_id")
-    rows = (
-        Control.objects.filter(Q(id__in=direct) | Q(id__in=via_policies), deleted_at__isnull=True)
-        .order_by("-id")
-        .values("id", "name", "data")
-    )
-    return list(rows)
+    return list(effective_controls_queryset(agent).values("id", "name", "data"))

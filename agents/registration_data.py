@@ -1,0 +1,96 @@
+"""An agent's registration data: the columns of ``Agent`` <-> the library's pydantic models.
+
+The reference keeps one JSON blob ``{"agent_metadata", "steps", "evaluators"}`` per agent; we keep
+the ``Agent`` object in columns (``description``, ``version``, ``metadata``,
+``reported_created_at``/``reported_updated_at``) and the two lists in the ``steps`` and
+``evaluators`` JSON columns, stored as the models' full JSON dumps (``None`` fields included).
+
+Stored lists that do not validate as ``list[StepSchema]`` / ``list[EvaluatorSchema]`` are
+*corrupted* (``CorruptedAgentData``); the endpoints turn that into 422 ``CORRUPTED_DATA`` (or
+replace the data when initAgent is sent ``force_replace=true``).
+"""
+
+from agent_control_models import Agent as AgentModel
+from agent_control_models import StepSchema
+from agent_control_models.server import EvaluatorSchema
+from pydantic import TypeAdapter, ValidationError
+
+from .models import Agent
+
+STEP_LIST = TypeAdapter(list[StepSchema])
+EVALUATOR_LIST = TypeAdapter(list[EvaluatorSchema])
+METADATA_FIELDS = (
+    "description",
+    "version",
+    "metadata",
+    "reported_created_at",
+    "reported_updated_at",
+)
+
+
+class CorruptedAgentData(Exception):
+    """The stored steps or evaluators of an agent do not validate."""
+
+
+def load_steps(agent: Agent) -> list[StepSchema]:
+    """The agent's stored steps; raises ``CorruptedAgentData``."""
+    try:
+        return STEP_LIST.validate_python(agent.steps)
+    except ValidationError as exc:
+        raise CorruptedAgentData(f"steps of agent {agent.name!r}") from exc
+
+
+def load_evaluators(agent: Agent) -> list[EvaluatorSchema]:
+    """The agent's stored agent-scoped evaluators; raises ``CorruptedAgentData``."""
+    try:
+        return EVALUATOR_LIST.validate_python(agent.evaluators)
+    except ValidationError as exc:
+        raise CorruptedAgentData(f"evaluators of agent {agent.name!r}") from exc
+
+
+def load_registration(agent: Agent) -> tuple[list[StepSchema], list[EvaluatorSchema]]:
+    """``(steps, evaluators)``; raises ``CorruptedAgentData`` if either list is unreadable (the
+    reference stores them in one blob, so one bad part makes the whole registration unreadable).
+    """
+    return load_steps(agent), load_evaluators(agent)
+
+
+def dump_steps(steps: list[StepSchema]) -> list[dict]:
+    """Steps as stored (and as ``GET /agents/{name}`` returns them): full JSON dumps."""
+    return [step.model_dump(mode="json") for step in steps]
+
+
+def dump_evaluators(evaluators: list[EvaluatorSchema]) -> list[dict]:
+    """Evaluators as stored: ``{"name", "config_schema", "description"}``."""
+    return [evaluator.model_dump(mode="json") for evaluator in evaluators]
+
+
+def metadata_columns(agent: AgentModel) -> dict:
+    """The ``Agent`` columns that hold the SDK's ``Agent`` object (everything but the name)."""
+    return {
+        "description": agent.agent_description,
+        "version": agent.agent_version,
+        "metadata": agent.agent_metadata,
+        "reported_created_at": agent.agent_created_at,
+        "reported_updated_at": agent.agent_updated_at,
+    }
+
+
+def stored_metadata_columns(agent: Agent) -> dict:
+    """The same columns as currently stored on ``agent``."""
+    return {field: getattr(agent, field) for field in METADATA_FIELDS}
+
+
+def agent_object(agent: Agent) -> dict | None:
+    """The SDK's ``Agent`` object as ``GET /agents/{name}`` returns it (``None`` fields kept), or
+    ``None`` when the stored metadata is not an object (corrupted)."""
+    if agent.metadata is not None and not isinstance(agent.metadata, dict):
+        return None
+    return {
+        "agent_name": agent.name,
+        "agent_description": agent.description,
+        "agent_created_at": agent.reported_created_at,
+        "agent_updated_at": agent.reported_updated_at,
+        "agent_version": agent.version,
+        "agent_metadata": agent.metadata,
+    }

@@ -1,0 +1,209 @@
+"""``agent_register``: initAgent (``POST /api/v1/agents/initAgent``, API.md 1(a) and 3.2).
+
+Creates the caller's tenant's agent, or updates it in place: the ``Agent`` object columns are
+replaced wholesale every time, steps and evaluators are merged (``strict``) or replaced
+(``overwrite``). A re-registration is one transaction of three queries: the agent row, locked
+(``SELECT ... FOR UPDATE``), at most one single-row ``UPDATE``, and the effective-controls query.
+Two first registrations of the same name racing each other both succeed: the loser's insert hits
+the unique constraint inside a savepoint and continues as a re-registration.
+"""
+
+from dataclasses import dataclass, field
+
+from agent_control_models import StepSchema
+from agent_control_models.errors import ErrorCode
+from agent_control_models.server import ConflictMode, InitAgentRequest
+from django.db import IntegrityError, transaction
+
+from controlplane.api.errors import APIError
+
+from ..control_json import control_dicts, control_rows, parse_control, parse_rows
+from ..models import Agent
+from ..registration_data import (
+    CorruptedAgentData,
+    dump_evaluators,
+    dump_steps,
+    load_registration,
+    metadata_columns,
+    stored_metadata_columns,
+)
+from .evaluator_refs import check_no_installed_name_clash, is_active, references
+from .merging import OverwriteDiff, StepKey, merge_evaluators, merge_steps, overwrite_diff, step_key
+
+CORRUPTED_MESSAGE = "Stored agent data is corrupted and cannot be parsed."
+
+
+@dataclass
+class Registration:
+    """The outcome of ``agent_register``: the InitAgentResponse fields (``controls`` are the
+    active controls as ``{"id", "name", "control"}`` dicts with ``None`` fields kept)."""
+
+    created: bool
+    controls: list[dict] = field(default_factory=list)
+    overwrite_applied: bool = False
+    overwrite_changes: dict = field(default_factory=lambda: changes_body(OverwriteDiff(), False))
+
+
+def changes_body(diff: OverwriteDiff, metadata_changed: bool, removals=()) -> dict:
+    """``InitAgentOverwriteChanges`` as JSON."""
+
+    def keys(items):
+        return [{"type": kind, "name": name} for kind, name in items]
+
+    return {
+        "metadata_changed": metadata_changed,
+        "steps_added": keys(diff.steps_added),
+        "steps_updated": keys(diff.steps_updated),
+        "steps_removed": keys(diff.steps_removed),
+        "evaluators_added": diff.evaluators_added,
+        "evaluators_updated": diff.evaluators_updated,
+        "evaluators_removed": diff.evaluators_removed,
+        "evaluator_removals": list(removals),
+    }
+
+
+def _incoming_steps(steps: list[StepSchema]) -> dict[StepKey, StepSchema]:
+    """Steps by ``(type, name)``; 400 ``VALIDATION_ERROR`` (``duplicate_step_name``) on a repeat."""
+    by_key: dict[StepKey, StepSchema] = {}
+    for step in steps:
+        key = step_key(step)
+        if key in by_key:
+            raise APIError(
+                400,
+                ErrorCode.VALIDATION_ERROR,
+                f"Duplicate step name detected: type='{step.type}', name='{step.name}'. "
+                "Each step must have a unique (type, name) combination within an agent.",
+                errors=[
+                    {
+                        "resource": "Step",
+                        "field": "name",
+                        "code": "duplicate_step_name",
+                        "message": f"Step (type='{step.type}', name='{step.name}') appears "
+                        "multiple times in request",
+                    }
+                ],
+            )
+        by_key[key] = step
+    return by_key
+
+
+def _corrupted(name: str) -> APIError:
+    return APIError(
+        422,
+        ErrorCode.CORRUPTED_DATA,
+        f"Agent '{name}' has corrupted data and cannot be updated",
+        kind="Agent",
+        hint="Set force_replace=true in the request to replace the corrupted data.",
+        errors=[
+            {
+                "resource": "Agent",
+                "field": "data",
+                "code": "corrupted_data",
+                "message": CORRUPTED_MESSAGE,
+            }
+        ],
+    )
+
+
+def _removals(agent_name: str, removed: list[str], rows) -> list[dict]:
+    """``evaluator_removals``: removed evaluators, flagged when an active control still uses one.
+    If a control row cannot be read at all the flags are left false (as the reference)."""
+    parsed = [(cid, cname, parse_control(text)) for cid, cname, text in rows]
+    if any(p.errors is not None and p.evaluator_names is None for _, _, p in parsed):
+        found = {}
+    else:
+        active = [row for row in parsed if is_active(row[2])]
+        found = references(active, agent_name, set(removed))
+    removals = []
+    for name in removed:
+        users = sorted(found.get(name, ()), key=lambda item: (item[1], item[0]))
+        removals.append(
+            {
+                "name": name,
+                "referenced_by_active_controls": bool(users),
+                "control_ids": [control_id for control_id, _ in users],
+                "control_names": [control_name for _, control_name in users],
+            }
+        )
+    return removals
+
+
+def _locked_agent(name: str) -> Agent | None:
+    """The bound tenant's agent ``name``, locked until the transaction ends, or ``None``."""
+    return Agent.objects.select_for_update().filter(name=name).first()
+
+
+def _create(request: InitAgentRequest) -> Agent | None:
+    """Insert the agent inside a savepoint; ``None`` if a concurrent request created it first."""
+    try:
+        with transaction.atomic():
+            return Agent.objects.create(
+                name=request.agent.agent_name,
+                steps=dump_steps(request.steps),
+                evaluators=dump_evaluators(request.evaluators),
+                **metadata_columns(request.agent),
+            )
+    except IntegrityError:
+        return None
+
+
+def agent_register(*, request: InitAgentRequest) -> Registration:
+    """Register or re-register ``request.agent`` in the bound tenant (initAgent).
+
+    Raises ``APIError``: 409 ``EVALUATOR_NAME_CONFLICT`` (an evaluator named like an installed
+    one), 400 ``VALIDATION_ERROR`` (duplicate ``(type, name)`` steps), 422 ``CORRUPTED_DATA``
+    (stored steps/evaluators unreadable and ``force_replace`` false, or an effective control
+    unreadable), 409 ``SCHEMA_INCOMPATIBLE`` (strict mode). The caller validated the request with
+    ``InitAgentRequest`` and the name's length.
+    """
+    check_no_installed_name_clash(evaluator.name for evaluator in request.evaluators)
+    incoming_steps = _incoming_steps(request.steps)
+    name = request.agent.agent_name
+    with transaction.atomic():
+        agent = _locked_agent(name)
+        if agent is None:
+            agent = _create(request)
+            if agent is not None:
+                return Registration(created=True)  # a new agent has no controls attached yet
+            agent = Agent.objects.select_for_update().get(name=name)  # lost the creation race
+        registration, rows = _update(agent, request, incoming_steps)
+    registration.controls = control_dicts([row for row in parse_rows(rows) if is_active(row[2])])
+    return registration
+
+
+def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Registration, list]:
+    """Re-registration of a locked, existing ``agent``; returns the outcome and the agent's
+    effective control rows (read in the same transaction)."""
+    try:
+        stored_steps, stored_evaluators = load_registration(agent)
+        corrupted = False
+    except CorruptedAgentData:
+        if not request.force_replace:
+            raise _corrupted(agent.name) from None
+        stored_steps, stored_evaluators, corrupted = [], [], True
+    new_metadata = metadata_columns(request.agent)
+    metadata_changed = corrupted or new_metadata != stored_metadata_columns(agent)
+    rows = None
+    registration = Registration(created=False)
+    if request.conflict_mode == ConflictMode.OVERWRITE:
+        diff = overwrite_diff(stored_steps, incoming_steps, stored_evaluators, request.evaluators)
+        removals = []
+        if diff.evaluators_removed:
+            rows = control_rows(agent)
+            removals = _removals(agent.name, diff.evaluators_removed, rows)
+        steps, evaluators, lists_changed = request.steps, request.evaluators, diff.changed
+        registration.overwrite_applied = metadata_changed or lists_changed
+        registration.overwrite_changes = changes_body(diff, metadata_changed, removals)
+    else:
+        steps, steps_changed = merge_steps(stored_steps, incoming_steps)
+        evaluators, evaluators_changed = merge_evaluators(stored_evaluators, request.evaluators)
+        lists_changed = steps_changed or evaluators_changed
+    if metadata_changed or lists_changed or request.force_replace:
+        for column, value in new_metadata.items():
+            setattr(agent, column, value)
+        agent.steps = dump_steps(steps)
+        agent.evaluators = dump_evaluators(evaluators)
+        agent.save(update_fields=[*new_metadata, "steps", "evaluators", "updated_at"])
+    if rows is None:
+        rows = control_rows(agent)
+    return registration, rows
