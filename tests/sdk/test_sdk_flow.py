@@ -36,9 +36,9 @@ async def build_guardrails(base_url: str, agent_name: str, *, tenant: str | None
         client = AgentControlClient(base_url=base_url, api_key=tenant, api_key_header="X-Tenant-Id")
     else:
         client = AgentControlClient(base_url=base_url)
-        if tenant is not None:
-            client.http_client.headers["X-Tenant-Id"] = tenant
     async with client:
+        if how == "header" and tenant is not None:
+            client.http_client.headers["X-Tenant-Id"] = tenant
         control = await sdk_controls.create_control(client, "block-ssn", SSN_CONTROL)
         policy = await sdk_policies.create_policy(client, "support-baseline")
         await sdk_policies.add_control_to_policy(client, policy["policy_id"], control["control_id"])
