@@ -1,0 +1,140 @@
+"""Every route that takes an id or a name: another tenant's object answers exactly like a missing
+one, and nothing is written in the owner's tenant.
+
+For each route, tenant globex asks for acme's objects (alone, or combined with globex's own agent,
+policy or control). The body must be identical (timestamp aside) to the body globex gets for the
+same identifiers once acme's rows are gone from the database.
+"""
+
+import pytest
+
+from agents.models import Agent, AgentControl, AgentPolicy
+from policies.models import Control, ControlVersion, Policy, PolicyControl
+from tenancy.context import tenant_context
+from tests.factories import make_agent, make_control, make_policy
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = [
+    ("get", "/api/v1/agents/{agent}", None),
+    ("patch", "/api/v1/agents/{agent}", {"remove_steps": [{"type": "tool", "name": "search"}]}),
+    ("get", "/api/v1/agents/{agent}/controls", None),
+    ("get", "/api/v1/agents/{agent}/evaluators", None),
+    ("get", "/api/v1/agents/{agent}/evaluators/pii", None),
+    ("get", "/api/v1/agents/{agent}/policies", None),
+    ("delete", "/api/v1/agents/{agent}/policies", None),
+    ("post", "/api/v1/agents/{agent}/policies/{policy}", None),
+    ("delete", "/api/v1/agents/{agent}/policies/{policy}", None),
+    ("post", "/api/v1/agents/{own_agent}/policies/{policy}", None),
+    ("delete", "/api/v1/agents/{own_agent}/policies/{policy}", None),
+    ("get", "/api/v1/agents/{agent}/policy", None),
+    ("delete", "/api/v1/agents/{agent}/policy", None),
+    ("post", "/api/v1/agents/{agent}/policy/{policy}", None),
+    ("post", "/api/v1/agents/{own_agent}/policy/{policy}", None),
+    ("post", "/api/v1/agents/{agent}/controls/{control}", None),
+    ("delete", "/api/v1/agents/{agent}/controls/{control}", None),
+    ("post", "/api/v1/agents/{own_agent}/controls/{control}", None),
+    ("delete", "/api/v1/agents/{own_agent}/controls/{control}", None),
+    ("get", "/api/v1/controls/{control}", None),
+    ("patch", "/api/v1/controls/{control}", {"enabled": False}),
+    ("delete", "/api/v1/controls/{control}", None),
+    ("delete", "/api/v1/controls/{control}?force=true", None),
+    ("get", "/api/v1/controls/{control}/data", None),
+    ("put", "/api/v1/controls/{control}/data", {"data": "CONTROL_DATA"}),
+    ("get", "/api/v1/controls/{control}/versions", None),
+    ("get", "/api/v1/controls/{control}/versions/1", None),
+    ("get", "/api/v1/policies/{policy}/controls", None),
+    ("post", "/api/v1/policies/{policy}/controls/{control}", None),
+    ("delete", "/api/v1/policies/{policy}/controls/{control}", None),
+    ("post", "/api/v1/policies/{own_policy}/controls/{control}", None),
+    ("delete", "/api/v1/policies/{own_policy}/controls/{control}", None),
+    ("post", "/api/v1/policies/{policy}/controls/{own_control}", None),
+]
+
+
+def snapshot() -> dict:
+    """Everything acme owns, to prove nothing changed."""
+    return {
+        model.__name__: sorted(
+            tuple(row) for row in model.all_tenants.filter(tenant_id="acme").values_list()
+        )
+        for model in (
+            Agent,
+            AgentControl,
+            AgentPolicy,
+            Control,
+            ControlVersion,
+            Policy,
+            PolicyControl,
+        )
+    }
+
+
+@pytest.fixture
+def world():
+    acme_agent = make_agent(
+        "acme",
+        "acme-agent-0001",
+        steps=[{"type": "tool", "name": "search"}],
+        evaluators=[{"name": "pii", "config_schema": {}}],
+    )
+    control = make_control("acme", "block-ssn")
+    with tenant_context("acme"):
+        ControlVersion.objects.create(
+            control=control, version_num=1, event_type="created", snapshot={}
+        )
+    policy = make_policy("acme", "baseline")
+    policy.controls.add(control)
+    acme_agent.policies.add(policy)
+    acme_agent.controls.add(control)
+    own_agent = make_agent("globex", "globex-agent-01")
+    return {
+        "agent": acme_agent.name,
+        "control": control.pk,
+        "policy": policy.pk,
+        "own_agent": own_agent.name,
+        "own_control": make_control("globex", "block-ssn").pk,
+        "own_policy": make_policy("globex", "baseline").pk,
+        "control_data": dict(control.data),
+    }
+
+
+def comparable(response) -> tuple[int, dict]:
+    body = response.json()
+    body.get("metadata", {}).pop("timestamp", None)
+    return response.status_code, body
+
+
+@pytest.mark.parametrize(("method", "template", "body"), ROUTES)
+def test_other_tenants_object_is_indistinguishable_from_a_missing_one(
+    api, world, method, template, body
+):
+    path = template.format(**world)
+    if body == {"data": "CONTROL_DATA"}:
+        body = {"data": world["control_data"]}
+    before = snapshot()
+    foreign = api.request(method, path, body, tenant="globex")
+    assert foreign.status_code == 404
+    assert foreign.json()["error_code"] in {
+        "AGENT_NOT_FOUND",
+        "POLICY_NOT_FOUND",
+        "CONTROL_NOT_FOUND",
+    }
+    assert snapshot() == before
+    for model in (AgentControl, AgentPolicy, PolicyControl, ControlVersion):
+        model.all_tenants.filter(tenant_id="acme").delete()
+    for model in (Agent, Policy, Control):
+        model.all_tenants.filter(tenant_id="acme").delete()
+    missing = api.request(method, path, body, tenant="globex")
+    assert comparable(foreign) == comparable(missing)
+
+
+def test_lists_and_totals_never_include_other_tenants(api, world):
+    assert [
+        a["agent_name"] for a in api.get("/api/v1/agents", tenant="globex").json()["agents"]
+    ] == ["globex-agent-01"]
+    listed = api.get("/api/v1/controls", tenant="globex").json()
+    assert [c["id"] for c in listed["controls"]] == [world["own_control"]]
+    assert listed["pagination"]["total"] == 1
+    empty = api.get("/api/v1/controls", tenant="initech").json()
+    assert (empty["controls"], empty["pagination"]["total"]) == ([], 0)
