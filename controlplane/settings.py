@@ -122,6 +122,8 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1: the pydantic models' JSON Schema (optional fields as {"type": "null"}) is valid.
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The step stage ("pre"/"post") appears in several models; document it once.
+    "ENUM_NAME_OVERRIDES": {"StageEnum": ["pre", "post"]},
 }
 
 LOGGING = {

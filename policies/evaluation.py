@@ -12,16 +12,19 @@ per call costs about twice as much).
 """
 
 import asyncio
+import json
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pydantic
 from agent_control_engine.core import ControlEngine
 from agent_control_models import ControlDefinitionRuntime, EvaluationRequest, EvaluationResponse
 
+from agents.control_json import control_rows
 from agents.models import Agent
-from agents.selectors import effective_controls, is_rendered
+from agents.selectors import is_rendered
 from controlplane.api.errors import APIError, pydantic_errors
 
 SAFE_EVALUATOR_ERROR = "Evaluation failed due to an internal evaluator error."
@@ -39,33 +42,49 @@ class RuntimeControl:
     control: ControlDefinitionRuntime
 
 
-def parse_runtime_controls(rows: list[dict]) -> list[RuntimeControl]:
-    """Parse ``effective_controls`` rows; unrendered template drafts are skipped.
+@lru_cache(maxsize=2048)
+def parse_runtime(text: str) -> ControlDefinitionRuntime | tuple[dict, ...] | None:
+    """A stored control's JSON text parsed as ``ControlDefinitionRuntime`` (cached by the text,
+    which decides the result; the engine never mutates it). ``None`` for an unrendered template
+    draft; a tuple of ``errors[]`` items when the data no longer validates. Invalid stored
+    ``step_name_regex`` values are let through so the engine reports them in ``errors[]``."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = text
+    if isinstance(data, dict) and not is_rendered(data):
+        return None
+    try:
+        return ControlDefinitionRuntime.model_validate(
+            data, context={"allow_invalid_step_name_regex": True}
+        )
+    except pydantic.ValidationError as exc:
+        return tuple(pydantic_errors(exc, prefix=("data",)))
 
-    Raises ``APIError`` 422 ``CORRUPTED_DATA`` naming the first control whose stored data no longer
-    validates (the reference fails the whole evaluation in that case). Invalid stored
-    ``step_name_regex`` values are let through so the engine reports them in ``errors[]``.
+
+def runtime_controls(rows) -> list[RuntimeControl]:
+    """``(id, name, data_text)`` rows (``agents.control_json.control_rows``) for the engine.
+
+    Raises ``APIError`` 422 ``CORRUPTED_DATA`` for the first row whose data no longer validates,
+    whether or not the engine would have selected it (the reference fails the whole evaluation).
     """
-    parsed = []
-    for row in rows:
-        if not is_rendered(row["data"]):
+    controls = []
+    for control_id, name, text in rows:
+        parsed = parse_runtime(text)
+        if parsed is None:
             continue
-        try:
-            definition = ControlDefinitionRuntime.model_validate(
-                row["data"], context={"allow_invalid_step_name_regex": True}
-            )
-        except pydantic.ValidationError as exc:
+        if isinstance(parsed, tuple):
             raise APIError(
                 422,
                 "CORRUPTED_DATA",
-                f"Control '{row['name']}' has corrupted data",
-                errors=pydantic_errors(exc, prefix=("data",)),
+                f"Control '{name}' has corrupted data",
+                errors=[dict(item) for item in parsed],
                 kind="Control",
-                name=str(row["id"]),
-                hint=f"Update the control data using PUT /api/v1/controls/{row['id']}/data.",
-            ) from exc
-        parsed.append(RuntimeControl(row["id"], row["name"], definition))
-    return parsed
+                name=str(control_id),
+                hint=f"Update the control data using PUT /api/v1/controls/{control_id}/data.",
+            )
+        controls.append(RuntimeControl(control_id, name, parsed))
+    return controls
 
 
 _loops = threading.local()  # one event loop per worker thread (a resource, not request state)
@@ -146,7 +165,7 @@ def evaluate_step(request: EvaluationRequest) -> dict:
             name=request.agent_name,
             hint=EVALUATION_HINT,
         ) from None
-    controls = parse_runtime_controls(effective_controls(agent))
+    controls = runtime_controls(control_rows(agent))
     engine = ControlEngine(controls, context="server")
     try:
         response = run_coroutine(engine.process(request))
