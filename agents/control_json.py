@@ -28,8 +28,8 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from controlplane.api.errors import APIError, format_field_path
+from tenancy.compiled import CompiledQuery
 
-from .models import Agent
 from .selectors import effective_controls_queryset, is_enabled, is_rendered
 
 PARSE_CACHE_SIZE = 2048
@@ -132,11 +132,20 @@ def corrupted_control(control_id: int, name: str, parsed: ParsedControl) -> APIE
     )
 
 
-def control_rows(agent: Agent) -> list[tuple[int, str, str]]:
+CONTROL_ROWS = CompiledQuery(
+    lambda agent_id: (
+        effective_controls_queryset(agent_id)
+        .annotate(data_text=Cast("data", TextField()))
+        .values_list("id", "name", "data_text")
+    ),
+    agent_id=int,
+)
+
+
+def control_rows(agent_id: int) -> list[tuple[int, str, str]]:
     """The agent's effective controls (``agents.selectors``) as ``(id, name, data as JSON text)``
-    rows, id descending; one query, no JSON decoding."""
-    queryset = effective_controls_queryset(agent).annotate(data_text=Cast("data", TextField()))
-    return list(queryset.values_list("id", "name", "data_text"))
+    rows, id descending; one compiled query, no JSON decoding."""
+    return CONTROL_ROWS(agent_id=agent_id)
 
 
 def parse_rows(rows) -> list[tuple[int, str, ParsedControl]]:

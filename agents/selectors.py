@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from controlplane.api.errors import not_found
 from policies.models import Control, PolicyControl
+from tenancy.compiled import CompiledQuery
 
 from .models import Agent, AgentControl, AgentPolicy
 
@@ -38,12 +39,12 @@ def is_enabled(data: dict) -> bool:
     return data.get("enabled", True) is not False
 
 
-def effective_controls_queryset(agent: Agent) -> QuerySet[Control]:
+def effective_controls_queryset(agent_id: int) -> QuerySet[Control]:
     """The unevaluated queryset behind ``effective_controls`` (same rows and order), for callers
     that pick their own columns (e.g. the control JSON as text on the hot path)."""
-    direct = AgentControl.objects.filter(agent=agent).values("control_id")
+    direct = AgentControl.objects.filter(agent_id=agent_id).values("control_id")
     via_policies = PolicyControl.objects.filter(
-        policy_id__in=AgentPolicy.objects.filter(agent=agent).values("policy_id")
+        policy_id__in=AgentPolicy.objects.filter(agent_id=agent_id).values("policy_id")
     ).values("control_id")
     return Control.objects.filter(
         Q(id__in=direct) | Q(id__in=via_policies), deleted_at__isnull=True
@@ -56,4 +57,19 @@ def effective_controls(agent: Agent) -> list[dict]:
 
     One query. Items: ``{"id": int, "name": str, "data": dict}``.
     """
-    return list(effective_controls_queryset(agent).values("id", "name", "data"))
+    return list(effective_controls_queryset(agent.pk).values("id", "name", "data"))
+
+
+AGENT_ID_BY_NAME = CompiledQuery(
+    lambda name: Agent.objects.filter(name=name).values_list("id")[:1], name=str
+)
+
+
+def get_agent_id(name: str, **hint) -> int:
+    """The id of the caller's tenant's agent ``name`` (normalised), through a compiled query (the
+    hot read paths need nothing else of the agent); raises 404 ``AGENT_NOT_FOUND`` like
+    ``get_agent`` (``hint=`` overrides the hint)."""
+    rows = AGENT_ID_BY_NAME(name=name)
+    if not rows:
+        raise agent_not_found(name, **hint)
+    return rows[0][0]

@@ -23,8 +23,7 @@ from agent_control_engine.core import ControlEngine
 from agent_control_models import ControlDefinitionRuntime, EvaluationRequest, EvaluationResponse
 
 from agents.control_json import control_rows
-from agents.models import Agent
-from agents.selectors import is_rendered
+from agents.selectors import AGENT_ID_BY_NAME, is_rendered
 from controlplane.api.errors import APIError, pydantic_errors
 
 SAFE_EVALUATOR_ERROR = "Evaluation failed due to an internal evaluator error."
@@ -154,9 +153,8 @@ def evaluate_step(request: EvaluationRequest) -> dict:
     Raises ``APIError`` 404 ``AGENT_NOT_FOUND`` (unknown agent or another tenant's), 422
     ``CORRUPTED_DATA``, or 422 ``EVALUATION_FAILED`` when the engine rejects the request.
     """
-    try:
-        agent = Agent.objects.only("id").get(name=request.agent_name)
-    except Agent.DoesNotExist:
+    found = AGENT_ID_BY_NAME(name=request.agent_name)
+    if not found:
         raise APIError(
             404,
             "AGENT_NOT_FOUND",
@@ -164,8 +162,8 @@ def evaluate_step(request: EvaluationRequest) -> dict:
             kind="Agent",
             name=request.agent_name,
             hint=EVALUATION_HINT,
-        ) from None
-    controls = runtime_controls(control_rows(agent))
+        )
+    controls = runtime_controls(control_rows(found[0][0]))
     engine = ControlEngine(controls, context="server")
     try:
         response = run_coroutine(engine.process(request))

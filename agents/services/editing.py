@@ -72,7 +72,7 @@ def agent_patch(*, name: str, request: PatchAgentRequest) -> dict:
         steps_removed = [step for step in steps if (step.type, step.name) in drop_steps]
         drop_evaluators = set(request.remove_evaluators)
         if drop_evaluators:
-            active = [row for row in parse_rows(control_rows(agent)) if is_active(row[2])]
+            active = [row for row in parse_rows(control_rows(agent.pk)) if is_active(row[2])]
             found = references(active, agent.name, drop_evaluators)
             pairs = sorted(
                 {(control, evaluator) for evaluator, users in found.items() for _, control in users}

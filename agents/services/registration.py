@@ -189,7 +189,7 @@ def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Re
         diff = overwrite_diff(stored_steps, incoming_steps, stored_evaluators, request.evaluators)
         removals = []
         if diff.evaluators_removed:
-            rows = control_rows(agent)
+            rows = control_rows(agent.pk)
             removals = _removals(agent.name, diff.evaluators_removed, rows)
         steps, evaluators, lists_changed = request.steps, request.evaluators, diff.changed
         registration.overwrite_applied = metadata_changed or lists_changed
@@ -205,5 +205,5 @@ def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Re
         agent.evaluators = dump_evaluators(evaluators)
         agent.save(update_fields=[*new_metadata, "steps", "evaluators", "updated_at"])
     if rows is None:
-        rows = control_rows(agent)
+        rows = control_rows(agent.pk)
     return registration, rows

@@ -45,7 +45,6 @@ from ..api_models import (
 )
 from ..control_json import control_rows, controls_body, matches_state, parse_rows
 from ..listing import agents_page
-from ..models import Agent
 from ..names import AGENT_NAME_MAX_LENGTH
 from ..registration_data import (
     CorruptedAgentData,
@@ -54,7 +53,7 @@ from ..registration_data import (
     dump_steps,
     load_registration,
 )
-from ..selectors import agent_not_found, get_agent
+from ..selectors import get_agent, get_agent_id
 from ..services import agent_patch, agent_register
 from ..services.editing import REGISTERED_HINT
 
@@ -81,15 +80,6 @@ def _check_name_length(raw: Any, name: str) -> None:
                 }
             ]
         )
-
-
-def _agent_key(name: str) -> Agent:
-    """The caller's agent ``name`` with only its key loaded (the controls hot path needs no
-    registration data); 404 ``AGENT_NOT_FOUND`` as ``get_agent``."""
-    agent = Agent.objects.only("id", "tenant_id").filter(name=name).first()
-    if agent is None:
-        raise agent_not_found(name, hint=REGISTERED_HINT)
-    return agent
 
 
 def _query_params(*names: str) -> list[OpenApiParameter]:
@@ -220,10 +210,10 @@ class AgentViewSet(viewsets.ViewSet):
                     }
                 ],
             )
-        agent = _agent_key(agent_name_from_path(agent_name))
+        agent_id = get_agent_id(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
         rows = [
             row
-            for row in parse_rows(control_rows(agent))
+            for row in parse_rows(control_rows(agent_id))
             if matches_state(row[2], query.rendered_state, query.enabled_state)
         ]
         return HttpResponse(controls_body(rows), content_type="application/json")
