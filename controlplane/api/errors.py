@@ -21,6 +21,8 @@ from typing import Any
 
 import pydantic
 from agent_control_models.errors import ERROR_TITLES, ErrorCode, make_error_type
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
@@ -41,6 +43,7 @@ REASONS = {
     404: "NotFound",
     405: "MethodNotAllowed",
     409: "Conflict",
+    413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
     500: "InternalError",
@@ -48,6 +51,7 @@ REASONS = {
 EXTRA_TITLES = {
     "METHOD_NOT_ALLOWED": "Method Not Allowed",
     "UNSUPPORTED_MEDIA_TYPE": "Unsupported Media Type",
+    "PAYLOAD_TOO_LARGE": "Payload Too Large",
 }
 RESOURCE_BY_PREFIX = {
     "agent": "Agent",
@@ -288,6 +292,16 @@ def _envelope_for(exc: Exception, path: str) -> tuple[int, dict]:
         status = exc.status_code
         code = ErrorCode.VALIDATION_ERROR if status < 500 else ErrorCode.INTERNAL_ERROR
         return status, problem(status, code, str(exc.detail), instance=path)
+    if isinstance(exc, RequestDataTooBig):
+        return 413, problem(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            f"Request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            instance=path,
+            hint="Send a smaller body (split observability batches).",
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return 400, problem(400, ErrorCode.VALIDATION_ERROR, "Bad request.", instance=path)
     if isinstance(exc, DatabaseError):
         logger.exception("Database error on %s", path, exc_info=exc)
         return 500, problem(500, ErrorCode.DATABASE_ERROR, "", instance=path)

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from agents.names import normalize_name
 
 from .errors import APIError, pydantic_errors, validation_error
+from .parsers import check_storable
 
 AGENT_NAME_HINT = (
     "Agent names must be at least 10 characters and may only contain letters, digits, ':', "
@@ -34,7 +35,9 @@ def validate_body[ModelT: pydantic.BaseModel](model: type[ModelT], data: Any) ->
 
 
 def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: QueryDict) -> ModelT:
-    """Validate query parameters against ``model`` (fields as ``query.<name>``)."""
+    """Validate query parameters against ``model`` (fields as ``query.<name>``); a value with a
+    NUL character or an unpaired surrogate is a 422 too (the databases cannot compare it)."""
+    check_storable({key: params.get(key) for key in params}, ("query",))
     try:
         return model.model_validate({key: params.get(key) for key in params})
     except pydantic.ValidationError as exc:

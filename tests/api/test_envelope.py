@@ -54,3 +54,5 @@ def test_swagger_docs_page_is_served(api):
     response = api.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
+    assert b"cdn.jsdelivr.net" not in response.content  # assets come from the sidecar package
+    assert b"/static/drf_spectacular_sidecar/" in response.content

@@ -137,24 +137,52 @@ def test_a_batch_the_reference_database_refuses_is_failed_and_stores_nothing(api
     assert rows() == []
 
 
-@pytest.mark.parametrize(
-    "raw_field",
-    [
-        '"execution_duration_ms": 1e400',
-        '"control_name": "nul\\u0000"',
-        '"control_name": "lone\\ud800"',
-        '"metadata": {"ok": [{"k\\u0000ey": 1}]}',
-        '"error_message": "\\udfff"',
-    ],
-)
-def test_a_batch_with_json_the_database_refuses_is_failed_on_every_database(client, raw_field):
+def test_a_batch_with_a_number_the_database_refuses_is_failed_on_every_database(client):
     good = json.dumps(event())
-    bad = json.dumps(event())[:-1] + ", " + raw_field + "}"
+    bad = json.dumps(event())[:-1] + ', "execution_duration_ms": 1e400}'
     response = client.post(
         EVENTS, f'{{"events": [{good}, {bad}]}}', content_type="application/json"
     )
     assert response.status_code == 202
     assert response.json() == {"received": 2, "enqueued": 0, "dropped": 2, "status": "failed"}
+    assert rows() == []
+
+
+@pytest.mark.parametrize(
+    ("raw_field", "field", "message"),
+    [
+        (
+            '"control_name": "nul\\u0000"',
+            "events[1].control_name",
+            "String contains a NUL character (\\u0000).",
+        ),
+        (
+            '"control_name": "lone\\ud800"',
+            "events[1].control_name",
+            "String contains an unpaired UTF-16 surrogate.",
+        ),
+        (
+            '"metadata": {"ok": [{"k\\u0000ey": 1}]}',
+            "events[1].metadata.ok[0].k\x00ey",
+            "Key: String contains a NUL character (\\u0000).",
+        ),
+        (
+            '"error_message": "\\udfff"',
+            "events[1].error_message",
+            "String contains an unpaired UTF-16 surrogate.",
+        ),
+    ],
+)
+def test_a_batch_with_a_string_no_database_can_store_is_a_422(client, raw_field, field, message):
+    good = json.dumps(event())
+    bad = json.dumps(event())[:-1] + ", " + raw_field + "}"
+    response = client.post(
+        EVENTS, f'{{"events": [{good}, {bad}]}}', content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert [(e["field"], e["code"], e["message"]) for e in response.json()["errors"]] == [
+        (field, "invalid_string", message)
+    ]
     assert rows() == []
 
 

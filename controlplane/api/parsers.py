@@ -1,0 +1,91 @@
+"""``StrictJSONParser``: JSON request bodies that both databases can store.
+
+DRF's ``JSONParser`` accepts three things that only fail later, as a 500: strings with a NUL
+character (PostgreSQL refuses them in text and jsonb), strings with an unpaired UTF-16 surrogate
+(``"\\udc00"``: PostgreSQL refuses them, SQLite stores them and later reads crash), and nesting so
+deep that parsing or serialising recurses out. This parser answers all three up front with a 422
+``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing to the same.
+``check_storable`` is also applied to query parameters (``controlplane.api.validation``).
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from rest_framework.parsers import JSONParser
+
+from .errors import format_field_path, validation_error
+
+MAX_DEPTH = 64
+
+
+def _string_problem(value: str) -> str | None:
+    if value.isascii():
+        return "String contains a NUL character (\\u0000)." if "\x00" in value else None
+    if "\x00" in value:
+        return "String contains a NUL character (\\u0000)."
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "String contains an unpaired UTF-16 surrogate."
+    return None
+
+
+def unstorable(value: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """Yield ``(path, code, message)`` for each string that cannot be stored and for nesting
+    deeper than ``MAX_DEPTH``; iterative, so it never recurses itself."""
+    stack = [(value, prefix, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            yield path, "too_deep", f"JSON is nested deeper than {MAX_DEPTH} levels."
+            continue
+        if isinstance(item, str):
+            problem = _string_problem(item)
+            if problem:
+                yield path, "invalid_string", problem
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                problem = _string_problem(key)
+                if problem:
+                    yield (*path, key), "invalid_string", f"Key: {problem}"
+                stack.append((child, (*path, key), depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, (*path, index), depth + 1) for index, child in enumerate(item))
+
+
+def check_storable(value: Any, prefix: tuple = (), *, resource: str = "Request") -> None:
+    """Raise 422 ``VALIDATION_ERROR`` listing every unstorable string / too-deep value."""
+    problems = list(unstorable(value, prefix))
+    if problems:
+        raise validation_error(
+            [
+                {
+                    "resource": resource,
+                    "field": format_field_path(path) or "body",
+                    "code": code,
+                    "message": message,
+                }
+                for path, code, message in sorted(problems, key=lambda p: [str(x) for x in p[0]])
+            ]
+        )
+
+
+class StrictJSONParser(JSONParser):
+    """``JSONParser`` plus the checks of this module (the API's only parser)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise validation_error(
+                [
+                    {
+                        "resource": "Request",
+                        "field": "body",
+                        "code": "too_deep",
+                        "message": f"JSON is nested deeper than {MAX_DEPTH} levels.",
+                    }
+                ]
+            ) from None
+        check_storable(data)
+        return data
