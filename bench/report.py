@@ -113,8 +113,35 @@ def render(http: dict, orm: dict | None, *, machine: str, args, elapsed: float) 
             p99 = summary[name]["figures"]
             p99_ok = p99["ours"]["p99"] <= p99["reference"]["p99"]
             lines.append(
-                f"- {name}: {ratio:.2f}x req/s (goal {goal}x) -> "
+                f"- {name}: {ratio:.2f}x req/s (goal >= {goal}x) -> "
                 f"{'met' if ratio >= goal else 'not met'}; p99 "
                 f"{'no worse' if p99_ok else 'worse'} than the reference"
             )
+    lines += _memory_goal(http["memory"])
+    if orm is not None:
+        lines += _orm_goals(orm)
     return "\n".join(lines) + "\n"
+
+
+def _memory_goal(memory: dict) -> list[str]:
+    ours = max(memory["ours"].values()) / 1024
+    reference = max(memory["reference"].values()) / 1024
+    total = sum(memory["ours"].values()) / 1024
+    return [
+        f"- peak memory per server process: ours {ours:.1f} MiB (largest process; "
+        f"{total:.1f} MiB for master + worker) vs reference {reference:.1f} MiB -> "
+        f"{'met' if ours <= reference else 'not met'}"
+    ]
+
+
+def _orm_goals(orm: dict) -> list[str]:
+    bulk = [row for row in orm["stamping"] if row["name"].startswith("bulk_create")]
+    worst = max(row["ratio"] for row in bulk)
+    flat = all(row["small"] == row["large"] for row in orm["queries"])
+    scale = orm["scale"]["ratio"]
+    return [
+        f"- stamping + scoping overhead on the bulk paths: worst {100 * (worst - 1):+.1f} % "
+        f"(goal <= 5 %) -> {'met' if worst <= 1.05 else 'not met'}",
+        f"- query counts flat between 1 and 50 controls -> {'met' if flat else 'not met'}",
+        f"- scale ratio {scale:.2f}x (goal <= 1.2x) -> {'met' if scale <= 1.2 else 'not met'}",
+    ]

@@ -100,6 +100,20 @@ def _check_references(obj, owner: str, lookups: dict, fields: Sequence) -> None:
             )
 
 
+def _refuse_parent(obj, parent_field, owner: str | None, bound: str | None) -> None:
+    """Raise for a new row whose parent is missing or belongs to another tenant than ``bound``."""
+    name = parent_field.name
+    if owner is None:
+        raise parent_field.related_model.DoesNotExist(
+            f"{_describe(obj)}.{name} refers to {parent_field.related_model.__name__} "
+            f"{obj.__dict__.get(parent_field.attname)!r}, which does not exist."
+        )
+    raise TenantMismatch(
+        f"{_describe(obj)} would belong to tenant {owner!r} (its {name}'s) while tenant "
+        f"{bound!r} is bound."
+    )
+
+
 def _stamp_bound(objs: Sequence, bound: str) -> None:
     """The common case (no parent, no tenant foreign keys, a tenant bound), in two tight loops."""
     for obj in objs:
@@ -129,22 +143,17 @@ def stamp_new_rows(model, objs: Sequence) -> None:
         return
     lookups = {field.name: _referenced_tenants(field, objs) for field in fields}
     parent_field = model._meta.get_field(parent) if parent is not None else None
+    checks = [(field.attname, lookups[field.name]) for field in fields]
     owners = []
     for obj in objs:
-        explicit = _explicit_tenant_id(obj)
+        values = obj.__dict__
+        explicit = values.get("tenant_id")
+        if explicit == "" or isinstance(explicit, DatabaseDefault):
+            explicit = None
         if parent_field is not None:
-            parent_value = obj.__dict__.get(parent_field.attname)
-            owner = lookups[parent].get(parent_value)
-            if owner is None:
-                raise parent_field.related_model.DoesNotExist(
-                    f"{_describe(obj)}.{parent} refers to "
-                    f"{parent_field.related_model.__name__} {parent_value!r}, which does not exist."
-                )
-            if bound is not None and owner != bound:
-                raise TenantMismatch(
-                    f"{_describe(obj)} would belong to tenant {owner!r} (its {parent}'s) while "
-                    f"tenant {bound!r} is bound."
-                )
+            owner = lookups[parent].get(values.get(parent_field.attname))
+            if owner is None or (bound is not None and owner != bound):
+                _refuse_parent(obj, parent_field, owner, bound)
         elif bound is not None:
             owner = bound
         elif explicit is not None:
@@ -159,7 +168,10 @@ def stamp_new_rows(model, objs: Sequence) -> None:
                 f"{_describe(obj)} was given tenant_id {explicit!r} but belongs to tenant "
                 f"{owner!r}; tenant_id is stamped, not chosen by the caller."
             )
-        _check_references(obj, owner, lookups, fields)
+        for attname, lookup in checks:
+            value = values.get(attname)
+            if value is not None and lookup.get(value) != owner:
+                _check_references(obj, owner, lookups, fields)  # raises with the right message
         owners.append(owner)
     for obj, owner in zip(objs, owners, strict=True):
         obj.__dict__["tenant_id"] = owner
