@@ -21,6 +21,7 @@ already loaded on the instance (``obj.agent`` fetched earlier) cost nothing.
 
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import repeat
 
 from django.db.models.expressions import DatabaseDefault
 
@@ -56,25 +57,29 @@ def _explicit_tenant_id(obj) -> str | None:
     return value
 
 
-def _referenced_tenants(field, objs: Iterable) -> dict:
-    """Map each value of ``field`` on ``objs`` to the tenant of the row it references."""
+def _column(rows: Sequence[dict], attname: str) -> list:
+    """``[row.get(attname) for row in rows]`` at C speed."""
+    return list(map(dict.get, rows, repeat(attname)))
+
+
+def _referenced_tenants(field, objs: Sequence, rows: Sequence[dict], cached: bool) -> dict:
+    """Map each value of ``field`` on ``objs`` (``rows``: their ``__dict__``) to the tenant of the
+    row it references: from instances already loaded on the objects (``cached``: some object has
+    a relation cache), else one query."""
     attname, cache_name = field.attname, field.cache_name
+    values = set(_column(rows, attname))
+    values.discard(None)
     tenants = {}
-    missing = set()
-    for obj in objs:
-        value = obj.__dict__.get(attname)
-        if value is None or value in tenants:
-            continue
-        cached = obj._state.fields_cache.get(cache_name)
-        if cached is not None and not cached._state.adding and cached._state.db:
-            tenants[value] = cached.tenant_id
-        else:
-            missing.add(value)
-    missing.difference_update(tenants)
+    if cached:
+        for obj in objs:
+            instance = obj._state.fields_cache.get(cache_name)
+            if instance is not None and not instance._state.adding and instance._state.db:
+                tenants[obj.__dict__.get(attname)] = instance.tenant_id
+    missing = values.difference(tenants)
     if missing:
         target = field.target_field.attname
-        rows = field.related_model.all_tenants.filter(**{f"{target}__in": missing})
-        tenants.update(rows.values_list(target, "tenant_id"))
+        found = field.related_model.all_tenants.filter(**{f"{target}__in": missing})
+        tenants.update(found.values_list(target, "tenant_id"))
     return tenants
 
 
@@ -141,40 +146,51 @@ def stamp_new_rows(model, objs: Sequence) -> None:
     if bound is not None and parent is None and not fields:
         _stamp_bound(objs, bound)
         return
-    lookups = {field.name: _referenced_tenants(field, objs) for field in fields}
-    parent_field = model._meta.get_field(parent) if parent is not None else None
-    checks = [(field.attname, lookups[field.name]) for field in fields]
+    rows = [obj.__dict__ for obj in objs]
+    cached = any(obj._state.fields_cache for obj in objs)
+    lookups = {field.name: _referenced_tenants(field, objs, rows, cached) for field in fields}
+    owners = _owners(model, objs, rows, bound, lookups)
+    explicits = _column(rows, "tenant_id")
+    if explicits != owners and explicits.count(None) != len(explicits):
+        for index, (explicit, owner) in enumerate(zip(explicits, owners, strict=True)):
+            if explicit is not None and explicit != owner and _explicit_tenant_id(objs[index]):
+                raise TenantMismatch(
+                    f"{_describe(objs[index])} was given tenant_id {explicit!r} but belongs to "
+                    f"tenant {owner!r}; tenant_id is stamped, not chosen by the caller."
+                )
+    for field in fields:
+        if field.name == model.tenant_parent:
+            continue  # the owner was read from this very reference
+        referenced = list(map(lookups[field.name].get, _column(rows, field.attname)))
+        if referenced != owners:  # a mismatch, or a null reference (checked precisely below)
+            for obj, owner in zip(objs, owners, strict=True):
+                _check_references(obj, owner, lookups, (field,))
+    list(map(dict.__setitem__, rows, repeat("tenant_id"), owners))
+
+
+def _owners(model, objs: Sequence, rows: Sequence[dict], bound, lookups: dict) -> list[str]:
+    """The tenant each new row belongs to (see the module rules); raises for the first row that
+    has none or would land in another tenant than the bound one."""
+    parent = model.tenant_parent
+    if parent is not None:
+        field = model._meta.get_field(parent)
+        owners = list(map(lookups[parent].get, _column(rows, field.attname)))
+        if None in owners or (bound is not None and owners.count(bound) != len(owners)):
+            index = next(i for i, o in enumerate(owners) if o is None or o != bound is not None)
+            _refuse_parent(objs[index], field, owners[index], bound)
+        return owners
+    if bound is not None:
+        return [bound] * len(rows)
     owners = []
     for obj in objs:
-        values = obj.__dict__
-        explicit = values.get("tenant_id")
-        if explicit == "" or isinstance(explicit, DatabaseDefault):
-            explicit = None
-        if parent_field is not None:
-            owner = lookups[parent].get(values.get(parent_field.attname))
-            if owner is None or (bound is not None and owner != bound):
-                _refuse_parent(obj, parent_field, owner, bound)
-        elif bound is not None:
-            owner = bound
-        elif explicit is not None:
-            owner = validate_tenant_id(explicit)
-        else:
+        explicit = _explicit_tenant_id(obj)
+        if explicit is None:
             raise NoTenantBound(
                 f"Cannot create {model.__name__}: no tenant is bound and no tenant_id was given. "
                 "Wrap the code in tenancy.context.tenant_context('<tenant id>')."
             )
-        if explicit is not None and explicit != owner:
-            raise TenantMismatch(
-                f"{_describe(obj)} was given tenant_id {explicit!r} but belongs to tenant "
-                f"{owner!r}; tenant_id is stamped, not chosen by the caller."
-            )
-        for attname, lookup in checks:
-            value = values.get(attname)
-            if value is not None and lookup.get(value) != owner:
-                _check_references(obj, owner, lookups, fields)  # raises with the right message
-        owners.append(owner)
-    for obj, owner in zip(objs, owners, strict=True):
-        obj.__dict__["tenant_id"] = owner
+        owners.append(validate_tenant_id(explicit))
+    return owners
 
 
 def check_existing_rows(model, objs: Sequence, fields: Iterable[str] | None = None) -> None:
@@ -206,6 +222,8 @@ def check_existing_rows(model, objs: Sequence, fields: Iterable[str] | None = No
         if written is None or field.name in written or field.attname in written
     ]
     if checked:
-        lookups = {field.name: _referenced_tenants(field, objs) for field in checked}
+        rows = [obj.__dict__ for obj in objs]
+        cached = any(obj._state.fields_cache for obj in objs)
+        lookups = {field.name: _referenced_tenants(field, objs, rows, cached) for field in checked}
         for obj in objs:
             _check_references(obj, obj.tenant_id, lookups, checked)
