@@ -1,33 +1,16 @@
 """``ServerVersionMiddleware``: every response carries ``X-Agent-Control-Server-Version``, as the
 reference server's do (the SDK compares its major version)."""
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.utils.deprecation import MiddlewareMixin
 
 from controlplane import COMPATIBLE_SERVER_VERSION
 
 HEADER = "X-Agent-Control-Server-Version"
 
 
-class ServerVersionMiddleware:
-    """Adds the version header; sync and async capable."""
+class ServerVersionMiddleware(MiddlewareMixin):
+    """Adds the version header to every response (sync and async, via ``MiddlewareMixin``)."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if self.async_mode:
-            return self.__acall__(request)
-        response = self.get_response(request)
-        response[HEADER] = COMPATIBLE_SERVER_VERSION
-        return response
-
-    async def __acall__(self, request):
-        response = await self.get_response(request)
+    def process_response(self, request, response):
         response[HEADER] = COMPATIBLE_SERVER_VERSION
         return response

@@ -4,9 +4,8 @@ request leaves nothing half-written (API.md section 7.3 item 20)."""
 import pytest
 from django.db import OperationalError, connection
 
-from agents.models import Agent, AgentControl, AgentPolicy
-from policies.models import Control, ControlVersion, Policy, PolicyControl
 from tests.factories import REGEX_DENY, make_agent, make_control, make_policy
+from tests.snapshots import rows_by_model
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,21 +17,6 @@ def fail_writes(execute, sql, params, many, context):
     if sql.lstrip().upper().startswith(WRITES):
         raise OperationalError("simulated failure: server closed the connection unexpectedly")
     return execute(sql, params, many, context)
-
-
-def everything() -> dict:
-    return {
-        model.__name__: sorted(tuple(row) for row in model.all_tenants.values_list())
-        for model in (
-            Agent,
-            AgentControl,
-            AgentPolicy,
-            Control,
-            ControlVersion,
-            Policy,
-            PolicyControl,
-        )
-    }
 
 
 @pytest.fixture
@@ -68,7 +52,7 @@ CASES = [
 
 @pytest.mark.parametrize(("method", "template", "body"), CASES)
 def test_write_failure_is_a_generic_500_and_nothing_is_written(api, world, method, template, body):
-    before = everything()
+    before = rows_by_model()
     path = template.format(**world)
     with connection.execute_wrapper(fail_writes):
         response = api.request(method, path, body, tenant="acme")
@@ -83,4 +67,4 @@ def test_write_failure_is_a_generic_500_and_nothing_is_written(api, world, metho
     assert "errors" not in payload
     assert "hint" not in payload
     assert "simulated" not in response.content.decode()
-    assert everything() == before
+    assert rows_by_model() == before

@@ -12,6 +12,7 @@ from agents.models import Agent, AgentControl, AgentPolicy
 from policies.models import Control, ControlVersion, Policy, PolicyControl
 from tenancy.context import tenant_context
 from tests.factories import make_agent, make_control, make_policy
+from tests.snapshots import rows_by_model
 
 pytestmark = pytest.mark.django_db
 
@@ -50,24 +51,6 @@ ROUTES = [
     ("delete", "/api/v1/policies/{own_policy}/controls/{control}", None),
     ("post", "/api/v1/policies/{policy}/controls/{own_control}", None),
 ]
-
-
-def snapshot() -> dict:
-    """Everything acme owns, to prove nothing changed."""
-    return {
-        model.__name__: sorted(
-            tuple(row) for row in model.all_tenants.filter(tenant_id="acme").values_list()
-        )
-        for model in (
-            Agent,
-            AgentControl,
-            AgentPolicy,
-            Control,
-            ControlVersion,
-            Policy,
-            PolicyControl,
-        )
-    }
 
 
 @pytest.fixture
@@ -112,7 +95,7 @@ def test_other_tenants_object_is_indistinguishable_from_a_missing_one(
     path = template.format(**world)
     if body == {"data": "CONTROL_DATA"}:
         body = {"data": world["control_data"]}
-    before = snapshot()
+    before = rows_by_model("acme")
     foreign = api.request(method, path, body, tenant="globex")
     assert foreign.status_code == 404
     assert foreign.json()["error_code"] in {
@@ -120,7 +103,7 @@ def test_other_tenants_object_is_indistinguishable_from_a_missing_one(
         "POLICY_NOT_FOUND",
         "CONTROL_NOT_FOUND",
     }
-    assert snapshot() == before
+    assert rows_by_model("acme") == before
     for model in (AgentControl, AgentPolicy, PolicyControl, ControlVersion):
         model.all_tenants.filter(tenant_id="acme").delete()
     for model in (Agent, Policy, Control):
