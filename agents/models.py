@@ -12,6 +12,9 @@ so re-registering an agent is a single-row write.
 (``tenant_parent = "agent"``).
 """
 
+import pydantic
+from agent_control_models import StepSchema
+from agent_control_models.server import EvaluatorSchema
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
@@ -21,6 +24,9 @@ from tenancy.fields import TenantForeignKey, TenantManyToManyField
 from tenancy.models import TenantModel
 
 from .names import AGENT_NAME_MAX_LENGTH, validate_agent_name
+
+_STEPS = pydantic.TypeAdapter(list[StepSchema])
+_EVALUATORS = pydantic.TypeAdapter(list[EvaluatorSchema])
 
 
 class Agent(TenantModel):
@@ -76,14 +82,29 @@ class Agent(TenantModel):
         return self.name
 
     def clean(self):
+        """Steps and evaluators must be what initAgent stores: lists of the library's
+        ``StepSchema`` / ``EvaluatorSchema`` objects, unique by (type, name) / name."""
         self.steps = self.steps or []
         self.evaluators = self.evaluators or []
-        keys = [(step.get("type"), step.get("name")) for step in self.steps or []]
-        if len(keys) != len(set(keys)):
-            raise ValidationError({"steps": "Steps must be unique by (type, name)."})
-        names = [evaluator.get("name") for evaluator in self.evaluators or []]
-        if len(names) != len(set(names)):
-            raise ValidationError({"evaluators": "Evaluator names must be unique."})
+        errors = {}
+        for field, adapter in (("steps", _STEPS), ("evaluators", _EVALUATORS)):
+            try:
+                adapter.validate_python(getattr(self, field))
+            except pydantic.ValidationError as exc:
+                errors[field] = [
+                    f"{'.'.join(str(part) for part in error['loc']) or field}: {error['msg']}"
+                    for error in exc.errors(include_url=False)
+                ]
+        if "steps" not in errors:
+            keys = [(step["type"], step["name"]) for step in self.steps]
+            if len(keys) != len(set(keys)):
+                errors["steps"] = "Steps must be unique by (type, name)."
+        if "evaluators" not in errors:
+            names = [evaluator["name"] for evaluator in self.evaluators]
+            if len(names) != len(set(names)):
+                errors["evaluators"] = "Evaluator names must be unique."
+        if errors:
+            raise ValidationError(errors)
 
 
 class AgentPolicy(TenantModel):

@@ -140,13 +140,18 @@ def agent_add_control(*, agent_name: str, control_id: int) -> None:
     """Link control ``control_id`` directly to the agent; idempotent
     (``POST /agents/{name}/controls/{control_id}``). Raises 404 ``AGENT_NOT_FOUND`` /
     ``CONTROL_NOT_FOUND`` (also soft-deleted), or 400 ``POLICY_CONTROL_INCOMPATIBLE`` from the
-    compatibility hook."""
+    compatibility hook.
+
+    The control row is locked for the transaction, so a concurrent delete either sees the new
+    link (409 ``CONTROL_IN_USE``, or removes it with ``force``) or happens first (then 404 here).
+    """
     agent = _agent(agent_name)
-    control = get_control(control_id)
-    check_controls_compatible(agent=agent, controls=[control], subject="control")
-    AgentControl.objects.bulk_create(
-        [AgentControl(agent=agent, control=control)], ignore_conflicts=True
-    )
+    with transaction.atomic():
+        control = get_control(control_id, for_update=True)
+        check_controls_compatible(agent=agent, controls=[control], subject="control")
+        AgentControl.objects.bulk_create(
+            [AgentControl(agent=agent, control=control)], ignore_conflicts=True
+        )
 
 
 def agent_remove_control(*, agent_name: str, control_id: int) -> dict:

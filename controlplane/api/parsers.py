@@ -6,6 +6,7 @@ character (PostgreSQL refuses them in text and jsonb), strings with an unpaired 
 deep that parsing or serialising recurses out. This parser answers all three up front with a 422
 ``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing to the same.
 ``check_storable`` is also applied to query parameters (``controlplane.api.validation``).
+``TransientJSONParser`` skips the storage checks for bodies that are only evaluated.
 """
 
 from collections.abc import Iterator
@@ -71,7 +72,9 @@ def check_storable(value: Any, prefix: tuple = (), *, resource: str = "Request")
 
 
 class StrictJSONParser(JSONParser):
-    """``JSONParser`` plus the checks of this module (the API's only parser)."""
+    """``JSONParser`` plus the checks of this module (the API's default parser)."""
+
+    check_storage = True
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -87,5 +90,14 @@ class StrictJSONParser(JSONParser):
                     }
                 ]
             ) from None
-        check_storable(data)
+        if self.check_storage:
+            check_storable(data)
         return data
+
+
+class TransientJSONParser(StrictJSONParser):
+    """For bodies that are evaluated, never stored (``POST /evaluation``): NUL characters,
+    unpaired surrogates and deep nesting are legitimate agent data there, as in the reference;
+    only a parse that recurses out is refused."""
+
+    check_storage = False

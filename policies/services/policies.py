@@ -50,13 +50,15 @@ def policy_add_control(*, policy_id: int, control_id: int) -> None:
 
     Raises 404 ``POLICY_NOT_FOUND``, then 404 ``CONTROL_NOT_FOUND`` (also for a soft-deleted
     control). Agents holding the policy see the control at once; no compatibility check here (the
-    reference checks only when a policy is attached to an agent).
+    reference checks only when a policy is attached to an agent). The control row is locked for
+    the transaction, so a concurrent delete cannot miss the new link.
     """
     policy = get_policy(policy_id)
-    control = get_control(control_id)
-    PolicyControl.objects.bulk_create(
-        [PolicyControl(policy=policy, control=control)], ignore_conflicts=True
-    )
+    with transaction.atomic():
+        control = get_control(control_id, for_update=True)
+        PolicyControl.objects.bulk_create(
+            [PolicyControl(policy=policy, control=control)], ignore_conflicts=True
+        )
 
 
 def policy_remove_control(*, policy_id: int, control_id: int) -> None:

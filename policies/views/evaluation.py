@@ -9,6 +9,8 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from controlplane.api.parsers import TransientJSONParser
+from controlplane.api.renderers import ASCIIJSONRenderer
 from controlplane.api.validation import validate_body
 
 from ..evaluation import evaluate_step
@@ -30,7 +32,15 @@ class EvaluatorMap(RootModel[dict[str, EvaluatorInfo]]):
 
 
 class EvaluationViewSet(viewsets.ViewSet):
-    """Evaluate one agent step against the agent's effective server-side controls."""
+    """Evaluate one agent step against the agent's effective server-side controls.
+
+    The step is evaluated, never stored, so its body is parsed without the storage checks (NUL
+    characters, unpaired surrogates and deep nesting are fine), and the response escapes
+    non-ASCII characters so anything the engine echoes back can be encoded.
+    """
+
+    parser_classes = [TransientJSONParser]
+    renderer_classes = [ASCIIJSONRenderer]
 
     @extend_schema(
         request=EvaluationRequest,

@@ -114,3 +114,20 @@ def test_sqlite_waits_for_the_write_lock_instead_of_failing():
         assert options["init_command"].startswith("PRAGMA journal_mode=WAL;")
     else:  # PostgreSQL: row locks, nothing to configure
         assert "transaction_mode" not in options
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "application/merge-patch+json", "application/problem+json; charset=utf-8"],
+)
+def test_json_without_content_type_or_with_a_json_suffix_is_read(client, content_type):
+    kwargs = {"content_type": content_type} if content_type else {"content_type": ""}
+    response = client.put("/api/v1/policies", json.dumps({"name": "baseline"}), **kwargs)
+    assert response.status_code == 200
+    assert list(response.json()) == ["policy_id"]
+
+
+def test_other_content_types_are_a_415(client):
+    response = client.put("/api/v1/policies", "name=baseline", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["error_code"] == "UNSUPPORTED_MEDIA_TYPE"

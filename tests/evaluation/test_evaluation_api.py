@@ -388,3 +388,33 @@ def test_evaluators_lists_the_installed_evaluators(api):
     }
     assert regex["config_schema"]["required"] == ["pattern"]
     assert body["json"]["timeout_ms"] == 15000
+
+
+def evaluate_raw_output(client, raw_output: str):
+    agent = make_agent("default-tenant", AGENT)
+    data = control_data(leaf("output", "regex", {"pattern": "secret"}))
+    attach(agent, make_control("default-tenant", "block-secret", data))
+    body = (
+        '{"agent_name": "support-bot-01", "stage": "pre", '
+        '"step": {"type": "llm", "name": "chat", "input": "hi", "output": ' + raw_output + "}}"
+    )
+    return client.post("/api/v1/evaluation", body, content_type="application/json")
+
+
+@pytest.mark.parametrize("raw_output", ['"a\\u0000b secret"', "[" * 80 + '"secret"' + "]" * 80])
+def test_step_data_that_could_not_be_stored_is_still_evaluated(client, raw_output):
+    response = evaluate_raw_output(client, raw_output)
+    assert response.status_code == 200
+    assert response.json()["is_safe"] is False
+    assert [m["control_name"] for m in response.json()["matches"]] == ["block-secret"]
+
+
+def test_unpaired_surrogate_makes_the_regex_evaluator_fail_closed_not_the_server(client):
+    response = evaluate_raw_output(client, '"lone \\ud800 secret"')
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["is_safe"], body["confidence"], body["matches"]) == (False, 0.0, None)
+    assert [(e["control_name"], e["result"]["error"]) for e in body["errors"]] == [
+        ("block-secret", "Evaluation failed due to an internal evaluator error.")
+    ]
+    assert "\\ud800" in response.content.decode()  # echoed back escaped, as valid JSON

@@ -82,3 +82,33 @@ def test_concurrent_compatibility_assignments_leave_exactly_one_link():
     assert not [r for r in results if isinstance(r, Exception)]
     assert AgentPolicy.all_tenants.filter(agent=agent).count() == 1
     assert results.count(None) == 1  # only the first to take the agent's lock saw no link
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_delete_racing_attaches_never_leaves_links_to_a_deleted_control(force):
+    """Found by review: attaches used to read the control without a lock, so a concurrent soft
+    delete could succeed while links to the control were being written."""
+    from agents.models import AgentControl
+    from agents.services.associations import agent_add_control
+    from policies.models import Control
+    from policies.services.controls import control_delete
+
+    agent, policy = make_agent("acme"), make_policy("acme")
+    for round_index in range(10):
+        control = make_control("acme", f"raced-{round_index}")
+        calls = [
+            lambda c=control: control_delete(control_id=c.pk, force=force),
+            lambda c=control: agent_add_control(agent_name=agent.name, control_id=c.pk),
+            lambda c=control: policy_add_control(policy_id=policy.pk, control_id=c.pk),
+        ]
+        results = run_concurrently(lambda call: call(), [(call,) for call in calls])
+        deleted = Control.all_tenants.filter(pk=control.pk, deleted_at__isnull=False).exists()
+        links = AgentControl.all_tenants.filter(control=control).count() + (
+            PolicyControl.all_tenants.filter(control=control).count()
+        )
+        if deleted:
+            assert links == 0
+            assert isinstance(results[0], dict)
+        else:  # the delete lost the race to an attach and was refused
+            assert (results[0].status_code, results[0].error_code) == (409, "CONTROL_IN_USE")
+            assert links >= 1

@@ -177,3 +177,24 @@ def test_control_admin_validates_the_definition(operator):
     )
     assert response.status_code == 200
     assert "Not a valid ControlDefinition" in str(response.context["adminform"].form.errors)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("steps", '{"a": 1}'),
+        ("steps", "[1]"),
+        ("steps", "[null]"),
+        ("steps", '"x"'),
+        ("steps", '[{"type": "tool"}]'),
+        ("evaluators", '"x"'),
+        ("evaluators", "[1]"),
+    ],
+)
+def test_malformed_steps_or_evaluators_are_form_errors_not_500(operator, field, value):
+    data = agent_form("acme", "admin-added-agent")
+    data[field] = value
+    response = operator.post("/admin/agents/agent/add/", data)
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == [field]
+    assert Agent.all_tenants.count() == 0
