@@ -40,8 +40,9 @@ def is_enabled(data: dict) -> bool:
 
 
 def effective_controls_queryset(agent_id: int) -> QuerySet[Control]:
-    """The unevaluated queryset behind ``effective_controls`` (same rows and order), for callers
-    that pick their own columns (e.g. the control JSON as text on the hot path)."""
+    """The agent's effective controls: direct links and controls of its policies, de-duplicated,
+    non-deleted, ordered by id descending (``GET /agents/{name}/controls``, initAgent,
+    evaluation). Unevaluated; ``agents.control_json.CONTROL_ROWS`` compiles it once."""
     direct = AgentControl.objects.filter(agent_id=agent_id).values("control_id")
     via_policies = PolicyControl.objects.filter(
         policy_id__in=AgentPolicy.objects.filter(agent_id=agent_id).values("policy_id")
@@ -49,15 +50,6 @@ def effective_controls_queryset(agent_id: int) -> QuerySet[Control]:
     return Control.objects.filter(
         Q(id__in=direct) | Q(id__in=via_policies), deleted_at__isnull=True
     ).order_by("-id")
-
-
-def effective_controls(agent: Agent) -> list[dict]:
-    """The agent's effective controls: direct links and controls of its policies, de-duplicated,
-    non-deleted, ordered by id descending (``GET /agents/{name}/controls``, initAgent, evaluation).
-
-    One query. Items: ``{"id": int, "name": str, "data": dict}``.
-    """
-    return list(effective_controls_queryset(agent.pk).values("id", "name", "data"))
 
 
 AGENT_ID_BY_NAME = CompiledQuery(

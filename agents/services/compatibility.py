@@ -16,7 +16,7 @@ from agent_control_models import ControlDefinitionRuntime
 
 from controlplane.api.errors import APIError
 from policies.models import Control
-from policies.services.agent_evaluators import config_error, iter_leaves, parse_agent_evaluators
+from policies.services.agent_evaluators import config_error, parse_agent_evaluators
 
 from ..models import Agent
 from ..selectors import is_rendered
@@ -43,7 +43,7 @@ def incompatibilities(agent: Agent, controls: Iterable[Control]) -> list[str]:
         except pydantic.ValidationError:
             problems.append(f"Control '{control.name}' has corrupted data")
             continue
-        for _path, spec in iter_leaves(definition.condition):
+        for _selector, spec in definition.iter_condition_leaf_parts():
             if ":" not in spec.name:
                 continue
             owner, local = spec.name.split(":", 1)

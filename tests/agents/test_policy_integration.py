@@ -1,10 +1,10 @@
 """API.md scenarios 11-13 as behaviour: what an agent's effective controls are after policy and
-direct-control changes made through the API (read with ``agents.selectors.effective_controls``,
+direct-control changes made through the API (read with ``agents.control_json.control_rows``, as the endpoints do,
 the function behind ``GET /agents/{name}/controls``)."""
 
 import pytest
 
-from agents.selectors import effective_controls
+from agents.control_json import control_rows
 from tenancy.context import tenant_context
 from tests.factories import REGEX_DENY, make_agent, make_control
 
@@ -15,7 +15,7 @@ TENANT = "acme"
 
 def effective_ids(agent) -> list[int]:
     with tenant_context(agent.tenant_id):
-        return [row["id"] for row in effective_controls(agent)]
+        return [row[0] for row in control_rows(agent.pk)]
 
 
 @pytest.fixture
