@@ -13,7 +13,8 @@ The package is reusable in any Django project. Its pieces, one idea per module:
 - ``fields``      ``TenantForeignKey`` / ``TenantManyToManyField``: related managers that run in
                   the parent's tenant.
 - ``admin``       ``TenantAdminMixin`` / ``TenantInlineMixin`` for the Django admin.
-- ``checks``      system checks ``tenancy.E001``..., documented there.
+- ``introspection`` ``is_tenant_model`` / ``tenant_foreign_keys`` (a leaf module).
+- ``checks``      settings and middleware checks ``tenancy.E001``...; the manager checks itself.
 - ``exceptions``  ``InvalidTenantId``, ``NoTenantBound``, ``TenantMismatch``.
 
 Import models, managers and fields from their modules; this package root imports nothing so that it

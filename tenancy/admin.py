@@ -16,7 +16,7 @@ from django.contrib.admin.utils import unquote
 
 from .context import require_current_tenant_id, tenant_context
 from .exceptions import InvalidTenantId
-from .stamping import is_tenant_model
+from .introspection import is_tenant_model
 from .validators import validate_tenant_id
 
 

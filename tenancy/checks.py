@@ -6,20 +6,20 @@
 | tenancy.E002   | ``TENANCY_RESOLVER`` cannot be imported.                                 |
 | tenancy.E003   | ``TENANCY_RESOLVER`` does not name a tenant resolver class.              |
 | tenancy.E004   | ``TENANCY_DEFAULT_TENANT_ID`` is not a valid tenant id.                  |
-| tenancy.E005   | a ``TenantManager`` sits on a model that is not a ``TenantModel``.       |
-| tenancy.E006   | a model's ``tenant_parent`` is not a foreign key to a tenant-owned model.|
 | tenancy.W001   | ``tenancy.middleware.TenantMiddleware`` is not in ``MIDDLEWARE``.        |
+
+``tenancy.E005`` / ``tenancy.E006`` (a ``TenantManager`` on the wrong model, a bad
+``tenant_parent``) are checked by the manager itself: ``tenancy.managers.TenantManager.check()``.
 """
 
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 from .conf import get_setting, setting_name
 from .exceptions import InvalidTenantId
 from .resolvers import import_resolver
-from .stamping import is_tenant_model
 from .validators import validate_tenant_id
 
 MIDDLEWARE_PATH = "tenancy.middleware.TenantMiddleware"
@@ -90,39 +90,6 @@ def check_middleware_installed(app_configs=None, **kwargs):
                 "and scoped queries will raise NoTenantBound.",
                 hint=f"Add {MIDDLEWARE_PATH!r} to MIDDLEWARE.",
                 id="tenancy.W001",
-            )
-        ]
-    return []
-
-
-def check_tenant_manager(manager) -> list:
-    """tenancy.E005/E006, called from ``TenantManager.check()`` for each model that uses it."""
-    model = manager.model
-    if not is_tenant_model(model):
-        return [
-            checks.Error(
-                f"{type(manager).__name__} is used on {model._meta.label}, which is not a "
-                "TenantModel.",
-                hint="Derive the model from tenancy.models.TenantModel.",
-                obj=model,
-                id="tenancy.E005",
-            )
-        ]
-    parent = model.tenant_parent
-    if parent is None:
-        return []
-    try:
-        field = model._meta.get_field(parent)
-    except FieldDoesNotExist:
-        field = None
-    if field is None or not field.many_to_one or not is_tenant_model(field.related_model):
-        return [
-            checks.Error(
-                f"{model._meta.label}.tenant_parent = {parent!r} is not a foreign key to a "
-                "tenant-owned model.",
-                hint="Name the foreign key whose row's tenant this model copies.",
-                obj=model,
-                id="tenancy.E006",
             )
         ]
     return []

@@ -27,7 +27,7 @@ from django.utils.functional import cached_property
 
 from .context import get_current_tenant_id, tenant_context
 from .exceptions import TenantMismatch
-from .stamping import is_tenant_model
+from .introspection import is_tenant_model
 
 _WRITE_METHODS = (
     "add",

@@ -7,14 +7,24 @@
 - ``AllTenantsManager`` (``Model.all_tenants``) does not filter. Admin and system code use it on
   purpose; its writes are stamped and checked like any other.
 
-Both use ``TenantQuerySet``, whose bulk writes go through ``tenancy.stamping``.
+Both use ``TenantQuerySet``, whose bulk writes go through ``tenancy.stamping``. Like
+``django.contrib.sites``' ``CurrentSiteManager``, ``TenantManager`` validates its own use through
+``check()``:
+
+| id           | problem                                                                   |
+| ------------ | ------------------------------------------------------------------------- |
+| tenancy.E005 | a ``TenantManager`` sits on a model that is not a ``TenantModel``.        |
+| tenancy.E006 | a model's ``tenant_parent`` is not a foreign key to a tenant-owned model. |
 """
 
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .context import require_current_tenant_id
 from .exceptions import TenantMismatch
-from .stamping import check_existing_rows, stamp_new_rows, tenant_foreign_keys
+from .introspection import is_tenant_model, tenant_foreign_keys
+from .stamping import check_existing_rows, stamp_new_rows
 
 
 class TenantQuerySet(models.QuerySet):
@@ -100,9 +110,39 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         return {"tenant_id": require_current_tenant_id(f"{self.model.__name__} queries")}
 
     def check(self, **kwargs):
-        from .checks import check_tenant_manager
+        """Django's manager checks plus ``tenancy.E005`` / ``tenancy.E006`` (module docstring)."""
+        return [*super().check(**kwargs), *self._check_tenant_model()]
 
-        return [*super().check(**kwargs), *check_tenant_manager(self)]
+    def _check_tenant_model(self) -> list[checks.CheckMessage]:
+        model = self.model
+        if not is_tenant_model(model):
+            return [
+                checks.Error(
+                    f"{type(self).__name__} is used on {model._meta.label}, which is not a "
+                    "TenantModel.",
+                    hint="Derive the model from tenancy.models.TenantModel.",
+                    obj=model,
+                    id="tenancy.E005",
+                )
+            ]
+        parent = model.tenant_parent
+        if parent is None:
+            return []
+        try:
+            field = model._meta.get_field(parent)
+        except FieldDoesNotExist:
+            field = None
+        if field is None or not field.many_to_one or not is_tenant_model(field.related_model):
+            return [
+                checks.Error(
+                    f"{model._meta.label}.tenant_parent = {parent!r} is not a foreign key to a "
+                    "tenant-owned model.",
+                    hint="Name the foreign key whose row's tenant this model copies.",
+                    obj=model,
+                    id="tenancy.E006",
+                )
+            ]
+        return []
 
 
 class AllTenantsManager(models.Manager.from_queryset(TenantQuerySet)):

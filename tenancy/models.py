@@ -45,6 +45,10 @@ class TenantModel(models.Model):
 
     tenant_parent: ClassVar[str | None] = None
 
+    #: The marker ``tenancy.introspection.is_tenant_model`` reads (a leaf module cannot import
+    #: this class).
+    _tenancy_tenant_owned: ClassVar[bool] = True
+
     class Meta:
         abstract = True
         default_manager_name = "objects"

@@ -20,34 +20,14 @@ already loaded on the instance (``obj.agent`` fetched earlier) cost nothing.
 """
 
 from collections.abc import Iterable, Sequence
-from functools import cache
 from itertools import repeat
 
 from django.db.models.expressions import DatabaseDefault
 
 from .context import get_current_tenant_id
 from .exceptions import NoTenantBound, TenantMismatch
+from .introspection import tenant_foreign_keys
 from .validators import validate_tenant_id
-
-
-def is_tenant_model(model) -> bool:
-    """True if ``model`` (class or instance) derives from ``tenancy.models.TenantModel``."""
-    from .models import TenantModel
-
-    cls = model if isinstance(model, type) else type(model)
-    return issubclass(cls, TenantModel)
-
-
-@cache
-def tenant_foreign_keys(model) -> tuple:
-    """The concrete foreign keys of ``model`` that point at tenant-owned models."""
-    return tuple(
-        field
-        for field in model._meta.concrete_fields
-        if field.is_relation
-        and (field.many_to_one or field.one_to_one)
-        and is_tenant_model(field.related_model)
-    )
 
 
 def _explicit_tenant_id(obj) -> str | None:

@@ -23,7 +23,7 @@ def test_manage_py_check_passes():
 def test_every_tenant_table_has_a_tenant_leading_index_or_constraint():
     from django.apps import apps
 
-    from tenancy.stamping import is_tenant_model
+    from tenancy.introspection import is_tenant_model
 
     tenant_models = [m for m in apps.get_models() if is_tenant_model(m)]
     assert sorted(m._meta.label for m in tenant_models) == [
