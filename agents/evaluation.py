@@ -1,8 +1,9 @@
 """Server-side evaluation of an agent step (``POST /api/v1/evaluation``) with the agent-control
 engine, as the reference server 8.15 does it (``shared/API.md`` sections 1(f) and 5).
 
-The controls are the agent's effective controls in the caller's tenant (one query), parsed as
-``ControlDefinitionRuntime``; ``agent_control_engine.core.ControlEngine(context="server")`` selects
+The controls are the agent's effective controls in the caller's tenant (one compiled query),
+parsed once per distinct text as ``ControlDefinitionRuntime`` by ``policies.definitions.parsing``;
+``agent_control_engine.core.ControlEngine(context="server")`` selects
 the enabled, in-scope ``execution: "server"`` ones and runs them with the installed evaluators
 (``agent-control-evaluators``: regex, list, json, sql, ...). Evaluator error strings are replaced by
 safe sentences before they leave the server; evaluator crashes never become HTTP errors.
@@ -12,19 +13,19 @@ per call costs about twice as much).
 """
 
 import asyncio
-import json
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import pydantic
 from agent_control_engine.core import ControlEngine
 from agent_control_models import ControlDefinitionRuntime, EvaluationRequest, EvaluationResponse
 
-from agents.control_json import control_rows
-from agents.selectors import AGENT_ID_BY_NAME, is_rendered
-from controlplane.api.errors import APIError, pydantic_errors
+from controlplane.api.exceptions import APIError, ErrorCode
+from policies.definitions.errors import corrupted_control
+from policies.definitions.parsing import parse_control_text
+
+from .selectors.effective import agent_control_rows
+from .selectors.lookups import agent_id_find
 
 SAFE_EVALUATOR_ERROR = "Evaluation failed due to an internal evaluator error."
 SAFE_TIMEOUT_ERROR = "Evaluation timed out before completion."
@@ -41,48 +42,21 @@ class RuntimeControl:
     control: ControlDefinitionRuntime
 
 
-@lru_cache(maxsize=2048)
-def parse_runtime(text: str) -> ControlDefinitionRuntime | tuple[dict, ...] | None:
-    """A stored control's JSON text parsed as ``ControlDefinitionRuntime`` (cached by the text,
-    which decides the result; the engine never mutates it). ``None`` for an unrendered template
-    draft; a tuple of ``errors[]`` items when the data no longer validates. Invalid stored
-    ``step_name_regex`` values are let through so the engine reports them in ``errors[]``."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = text
-    if isinstance(data, dict) and not is_rendered(data):
-        return None
-    try:
-        return ControlDefinitionRuntime.model_validate(
-            data, context={"allow_invalid_step_name_regex": True}
-        )
-    except pydantic.ValidationError as exc:
-        return tuple(pydantic_errors(exc, prefix=("data",)))
-
-
 def runtime_controls(rows) -> list[RuntimeControl]:
-    """``(id, name, data_text)`` rows (``agents.control_json.control_rows``) for the engine.
+    """``(id, name, data_text)`` rows (``agents.selectors.effective``) for the engine; unrendered
+    template drafts are left out.
 
     Raises ``APIError`` 422 ``CORRUPTED_DATA`` for the first row whose data no longer validates,
     whether or not the engine would have selected it (the reference fails the whole evaluation).
     """
     controls = []
     for control_id, name, text in rows:
-        parsed = parse_runtime(text)
-        if parsed is None:
+        parsed = parse_control_text(text)
+        if not parsed.rendered:
             continue
-        if isinstance(parsed, tuple):
-            raise APIError(
-                422,
-                "CORRUPTED_DATA",
-                f"Control '{name}' has corrupted data",
-                errors=[dict(item) for item in parsed],
-                kind="Control",
-                name=str(control_id),
-                hint=f"Update the control data using PUT /api/v1/controls/{control_id}/data.",
-            )
-        controls.append(RuntimeControl(control_id, name, parsed))
+        if parsed.runtime is None:
+            raise corrupted_control(control_id=control_id, name=name, parsed=parsed, runtime=True)
+        controls.append(RuntimeControl(control_id, name, parsed.runtime))
     return controls
 
 
@@ -146,31 +120,31 @@ def render_response(response: EvaluationResponse) -> dict:
     return body
 
 
-def evaluate_step(request: EvaluationRequest) -> dict:
+def step_evaluate(*, request: EvaluationRequest) -> dict:
     """Evaluate ``request.step`` for ``request.agent_name`` in the caller's tenant.
 
     Mirrors ``POST /api/v1/evaluation``. Returns the response body (see ``render_response``).
     Raises ``APIError`` 404 ``AGENT_NOT_FOUND`` (unknown agent or another tenant's), 422
     ``CORRUPTED_DATA``, or 422 ``EVALUATION_FAILED`` when the engine rejects the request.
     """
-    found = AGENT_ID_BY_NAME(name=request.agent_name)
-    if not found:
+    agent_id = agent_id_find(request.agent_name)
+    if agent_id is None:
         raise APIError(
             404,
-            "AGENT_NOT_FOUND",
+            ErrorCode.AGENT_NOT_FOUND,
             f"Agent '{request.agent_name}' not found",
             kind="Agent",
             name=request.agent_name,
             hint=EVALUATION_HINT,
         )
-    controls = runtime_controls(control_rows(found[0][0]))
+    controls = runtime_controls(agent_control_rows(agent_id))
     engine = ControlEngine(controls, context="server")
     try:
         response = run_coroutine(engine.process(request))
     except ValueError as exc:
         raise APIError(
             422,
-            "EVALUATION_FAILED",
+            ErrorCode.EVALUATION_FAILED,
             "Evaluation failed due to invalid configuration or input",
             kind="Evaluation",
             hint="Check the evaluation request format and control configurations.",

@@ -13,8 +13,6 @@ so re-registering an agent is a single-row write.
 """
 
 import pydantic
-from agent_control_models import StepSchema
-from agent_control_models.server import EvaluatorSchema
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
@@ -24,9 +22,7 @@ from tenancy.fields import TenantForeignKey, TenantManyToManyField
 from tenancy.models import TenantModel
 
 from .names import AGENT_NAME_MAX_LENGTH, validate_agent_name
-
-_STEPS = pydantic.TypeAdapter(list[StepSchema])
-_EVALUATORS = pydantic.TypeAdapter(list[EvaluatorSchema])
+from .registration_data import EVALUATOR_LIST, STEP_LIST
 
 
 class Agent(TenantModel):
@@ -87,7 +83,7 @@ class Agent(TenantModel):
         self.steps = self.steps or []
         self.evaluators = self.evaluators or []
         errors = {}
-        for field, adapter in (("steps", _STEPS), ("evaluators", _EVALUATORS)):
+        for field, adapter in (("steps", STEP_LIST), ("evaluators", EVALUATOR_LIST)):
             try:
                 adapter.validate_python(getattr(self, field))
             except pydantic.ValidationError as exc:

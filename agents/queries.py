@@ -1,12 +1,12 @@
-"""Pydantic models of the agent endpoints that agent-control-models does not provide: the query
-strings (validated with ``controlplane.api.validation.validate_query``, so errors carry
-``query.<name>`` fields as the reference's) and the evaluator responses (OpenAPI documentation).
+"""The query-string models of the agent endpoints, in one place.
+
+Validated with ``controlplane.api.validation.validate_query``, so errors carry ``query.<name>``
+fields as the reference's. ``limit`` is clamped to 1..100 on these routes, not rejected.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import pydantic
-from agent_control_models.server import PaginationInfo
 
 DEFAULT_LIMIT = 20
 
@@ -14,7 +14,7 @@ TargetPart = Annotated[str, pydantic.StringConstraints(min_length=1, max_length=
 
 
 class ListAgentsQuery(pydantic.BaseModel):
-    """Query of ``GET /agents`` (``limit`` is clamped, not rejected)."""
+    """``GET /agents``."""
 
     cursor: str | None = None
     limit: int = DEFAULT_LIMIT
@@ -22,7 +22,7 @@ class ListAgentsQuery(pydantic.BaseModel):
 
 
 class AgentControlsQuery(pydantic.BaseModel):
-    """Query of ``GET /agents/{name}/controls``."""
+    """``GET /agents/{name}/controls``."""
 
     rendered_state: Literal["rendered", "unrendered", "all"] = "all"
     enabled_state: Literal["enabled", "disabled", "all"] = "all"
@@ -31,22 +31,7 @@ class AgentControlsQuery(pydantic.BaseModel):
 
 
 class PageQuery(pydantic.BaseModel):
-    """Query of ``GET /agents/{name}/evaluators``."""
+    """``GET /agents/{name}/evaluators``."""
 
     cursor: str | None = None
     limit: int = DEFAULT_LIMIT
-
-
-class EvaluatorSchemaItem(pydantic.BaseModel):
-    """An agent-scoped evaluator as the evaluator endpoints return it."""
-
-    name: str
-    description: str | None
-    config_schema: dict[str, Any]
-
-
-class ListEvaluatorsResponse(pydantic.BaseModel):
-    """``GET /agents/{name}/evaluators``."""
-
-    evaluators: list[EvaluatorSchemaItem]
-    pagination: PaginationInfo

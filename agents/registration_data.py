@@ -10,12 +10,15 @@ Stored lists that do not validate as ``list[StepSchema]`` / ``list[EvaluatorSche
 replace the data when initAgent is sent ``force_replace=true``).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from agent_control_models import Agent as AgentModel
 from agent_control_models import StepSchema
 from agent_control_models.server import EvaluatorSchema
 from pydantic import TypeAdapter, ValidationError
 
-from .models import Agent
+if TYPE_CHECKING:  # models.py imports this module for its clean()
+    from .models import Agent
 
 STEP_LIST = TypeAdapter(list[StepSchema])
 EVALUATOR_LIST = TypeAdapter(list[EvaluatorSchema])
@@ -29,26 +32,40 @@ METADATA_FIELDS = (
 
 
 class CorruptedAgentData(Exception):
-    """The stored steps or evaluators of an agent do not validate."""
+    """The stored steps or evaluators of an agent do not validate; ``errors`` holds pydantic's
+    error dicts (locations relative to the list)."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
 
 
-def load_steps(agent: Agent) -> list[StepSchema]:
+def load_steps(agent: "Agent") -> list[StepSchema]:
     """The agent's stored steps; raises ``CorruptedAgentData``."""
     try:
         return STEP_LIST.validate_python(agent.steps)
     except ValidationError as exc:
-        raise CorruptedAgentData(f"steps of agent {agent.name!r}") from exc
+        raise CorruptedAgentData(
+            f"steps of agent {agent.name!r}", exc.errors(include_url=False)
+        ) from exc
 
 
-def load_evaluators(agent: Agent) -> list[EvaluatorSchema]:
-    """The agent's stored agent-scoped evaluators; raises ``CorruptedAgentData``."""
+def parse_evaluators(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
+    """Stored ``Agent.evaluators`` as ``EvaluatorSchema`` items; raises ``CorruptedAgentData``."""
     try:
-        return EVALUATOR_LIST.validate_python(agent.evaluators)
+        return EVALUATOR_LIST.validate_python(raw)
     except ValidationError as exc:
-        raise CorruptedAgentData(f"evaluators of agent {agent.name!r}") from exc
+        raise CorruptedAgentData(
+            f"evaluators of agent {agent_name!r}", exc.errors(include_url=False)
+        ) from exc
 
 
-def load_registration(agent: Agent) -> tuple[list[StepSchema], list[EvaluatorSchema]]:
+def load_evaluators(agent: "Agent") -> list[EvaluatorSchema]:
+    """The agent's stored agent-scoped evaluators; raises ``CorruptedAgentData``."""
+    return parse_evaluators(agent.name, agent.evaluators)
+
+
+def load_registration(agent: "Agent") -> tuple[list[StepSchema], list[EvaluatorSchema]]:
     """``(steps, evaluators)``; raises ``CorruptedAgentData`` if either list is unreadable (the
     reference stores them in one blob, so one bad part makes the whole registration unreadable).
     """
@@ -76,12 +93,12 @@ def metadata_columns(agent: AgentModel) -> dict:
     }
 
 
-def stored_metadata_columns(agent: Agent) -> dict:
+def stored_metadata_columns(agent: "Agent") -> dict:
     """The same columns as currently stored on ``agent``."""
     return {field: getattr(agent, field) for field in METADATA_FIELDS}
 
 
-def agent_object(agent: Agent) -> dict | None:
+def agent_object(agent: "Agent") -> dict | None:
     """The SDK's ``Agent`` object as ``GET /agents/{name}`` returns it (``None`` fields kept), or
     ``None`` when the stored metadata is not an object (corrupted)."""
     if agent.metadata is not None and not isinstance(agent.metadata, dict):

@@ -10,6 +10,7 @@ from django.urls import path
 
 from .views.agents import AgentViewSet
 from .views.associations import AgentControlViewSet, AgentPolicyViewSet
+from .views.evaluation import EvaluationViewSet
 
 agents = AgentViewSet.as_view({"get": "list"})
 agent_init = AgentViewSet.as_view({"post": "init_agent"})
@@ -23,6 +24,7 @@ agent_policy_link = AgentPolicyViewSet.as_view({"post": "add", "delete": "remove
 agent_policy_compat = AgentPolicyViewSet.as_view({"get": "retrieve_assigned", "delete": "unassign"})
 agent_policy_compat_assign = AgentPolicyViewSet.as_view({"post": "assign"})
 agent_control_link = AgentControlViewSet.as_view({"post": "add", "delete": "remove"})
+evaluation = EvaluationViewSet.as_view({"post": "create"})
 
 urlpatterns = [
     path("agents", agents, name="agent-list"),
@@ -52,4 +54,5 @@ urlpatterns = [
         agent_control_link,
         name="agent-control-link",
     ),
+    path("evaluation", evaluation, name="evaluation"),
 ]

@@ -15,9 +15,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from controlplane.api.views import HealthView
 
-handler400 = "controlplane.api.errors.bad_request"
-handler404 = "controlplane.api.errors.page_not_found"
-handler500 = "controlplane.api.errors.server_error"
+handler400 = "controlplane.api.handlers.bad_request"
+handler404 = "controlplane.api.handlers.page_not_found"
+handler500 = "controlplane.api.handlers.server_error"
 
 urlpatterns = [
     path("health", HealthView.as_view(), name="health"),

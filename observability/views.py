@@ -24,7 +24,7 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.errors import validation_error
+from controlplane.api.exceptions import validation_error
 from controlplane.api.validation import validate_body
 
 from . import selectors, services

@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from tenancy.admin import TenantAdminMixin, TenantInlineMixin
 
+from .definitions.predicates import is_enabled
 from .models import Control, ControlVersion, Policy, PolicyControl
 
 
@@ -37,7 +38,7 @@ class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.display(boolean=True)
     def enabled(self, obj):
-        return bool((obj.data or {}).get("enabled", True))
+        return isinstance(obj.data, dict) and is_enabled(obj.data)
 
 
 @admin.register(PolicyControl)

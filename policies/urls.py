@@ -9,7 +9,7 @@ a 422 with the reference's field path (``path.control_id``), not a routing 404. 
 from django.urls import path
 
 from .views.controls import ControlViewSet
-from .views.evaluation import EvaluationViewSet, EvaluatorViewSet
+from .views.evaluators import EvaluatorViewSet
 from .views.policies import PolicyViewSet
 
 controls = ControlViewSet.as_view({"get": "list_controls", "put": "create"})
@@ -26,7 +26,6 @@ policy_collection = PolicyViewSet.as_view({"put": "create"})
 policy_controls = PolicyViewSet.as_view({"get": "list_controls"})
 policy_control = PolicyViewSet.as_view({"post": "add_control", "delete": "remove_control"})
 
-evaluation = EvaluationViewSet.as_view({"post": "create"})
 evaluators = EvaluatorViewSet.as_view({"get": "list"})
 
 urlpatterns = [
@@ -48,6 +47,5 @@ urlpatterns = [
         policy_control,
         name="policy-control",
     ),
-    path("evaluation", evaluation, name="evaluation"),
     path("evaluators", evaluators, name="evaluators"),
 ]

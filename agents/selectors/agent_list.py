@@ -13,17 +13,16 @@ from datetime import UTC
 from django.db.models import Q, Value
 
 from controlplane.api.pagination import page
+from policies.definitions.predicates import enabled_q
 from policies.models import Control, PolicyControl
 
-from .models import Agent, AgentControl, AgentPolicy
-from .registration_data import CorruptedAgentData, load_registration
+from ..models import Agent, AgentControl, AgentPolicy
+from ..registration_data import CorruptedAgentData, load_registration
 
 
-def _active_control_ids() -> Q:
+def _active_control_ids():
     """Non-deleted controls whose ``enabled`` is true or absent (the reference's count)."""
-    return Control.objects.filter(
-        Q(data__enabled=True) | ~Q(data__has_key="enabled"), deleted_at__isnull=True
-    ).values("id")
+    return Control.objects.filter(enabled_q(), deleted_at__isnull=True).values("id")
 
 
 def _active_control_counts(agent_ids: list[int], policies: dict[int, list[int]]) -> dict:
@@ -64,7 +63,7 @@ def _iso_naive_utc(moment) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
-def agents_page(*, cursor: str | None, limit: int, name: str | None) -> dict:
+def agent_list(*, cursor: str | None, limit: int, name: str | None) -> dict:
     """``{"agents": [AgentSummary], "pagination": {...}}`` for the bound tenant.
 
     ``cursor`` is a normalised agent name or ``None``; ``limit`` is already clamped to 1..100;

@@ -14,14 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 import jsonschema
-import pydantic
 from agent_control_models import ConditionNode, ControlDefinition
 from agent_control_models.server import EvaluatorSchema
 
-from agents.models import Agent
-from controlplane.api.errors import APIError, format_field_path, not_found
+from controlplane.api.exceptions import APIError, ErrorCode, format_field_path, not_found
 
-_EVALUATORS = pydantic.TypeAdapter(list[EvaluatorSchema])
+from ..models import Agent
+from ..registration_data import CorruptedAgentData, parse_evaluators
 
 
 def iter_leaves(node: ConditionNode, path: str = "data.condition") -> Iterator[tuple[str, Any]]:
@@ -71,14 +70,14 @@ def validate_agent_scoped_evaluators(definition: ControlDefinition) -> None:
                 "evaluators.",
             )
         if agent_name not in parsed:
-            parsed[agent_name] = parse_agent_evaluators(agent_name, stored[agent_name])
+            parsed[agent_name] = agent_evaluators_or_422(agent_name, stored[agent_name])
         evaluator = next((e for e in parsed[agent_name] if e.name == local_name), None)
         if evaluator is None:
             raise _evaluator_not_found(path, spec.name, agent_name, local_name, parsed[agent_name])
         if evaluator.config_schema and not config_is_valid(spec.config, evaluator.config_schema):
             raise APIError(
                 422,
-                "INVALID_CONFIG",
+                ErrorCode.INVALID_CONFIG,
                 f"Config validation failed for evaluator '{spec.name}'",
                 kind="Control",
                 hint="Check the evaluator's config schema for required fields and types.",
@@ -93,14 +92,15 @@ def validate_agent_scoped_evaluators(definition: ControlDefinition) -> None:
             )
 
 
-def parse_agent_evaluators(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
-    """``Agent.evaluators`` as ``EvaluatorSchema`` items; 422 ``CORRUPTED_DATA`` if unparsable."""
+def agent_evaluators_or_422(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
+    """Stored ``Agent.evaluators`` (falsy reads as none) as ``EvaluatorSchema`` items; 422
+    ``CORRUPTED_DATA`` "Agent '<name>' has invalid data" with ``evaluators[...]`` fields."""
     try:
-        return _EVALUATORS.validate_python(raw or [])
-    except pydantic.ValidationError as exc:
+        return parse_evaluators(agent_name, raw or [])
+    except CorruptedAgentData as exc:
         raise APIError(
             422,
-            "CORRUPTED_DATA",
+            ErrorCode.CORRUPTED_DATA,
             f"Agent '{agent_name}' has invalid data",
             kind="Agent",
             errors=[
@@ -110,7 +110,7 @@ def parse_agent_evaluators(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
                     "code": str(error.get("type", "validation_error")),
                     "message": str(error.get("msg", "Validation failed")),
                 }
-                for error in exc.errors(include_url=False)
+                for error in exc.errors
             ],
         ) from None
 
@@ -119,7 +119,7 @@ def _evaluator_not_found(path, ref, agent_name, local_name, evaluators) -> APIEr
     available = [evaluator.name for evaluator in evaluators]
     return APIError(
         422,
-        "EVALUATOR_NOT_FOUND",
+        ErrorCode.EVALUATOR_NOT_FOUND,
         f"Evaluator '{local_name}' is not registered with agent '{agent_name}'",
         kind="Evaluator",
         hint=f"Register it via initAgent first. Available evaluators: {available or 'none'}.",

@@ -12,17 +12,14 @@ then compatibility (``check_controls_compatible``), then the write.
 
 from django.db import transaction
 
-from controlplane.api.errors import not_found
+from controlplane.api.exceptions import not_found
 from policies.models import Control, Policy, PolicyControl
-from policies.selectors import get_control, get_policy
+from policies.selectors.lookups import control_get, policy_get
 
 from ..models import Agent, AgentControl, AgentPolicy
-from ..selectors import agent_not_found
+from ..selectors.lookups import REGISTERED_HINT, agent_not_found
 from .compatibility import check_controls_compatible
 
-# The association routes' 404 hint (the reference's ``_get_agent_or_404``), which differs from
-# ``GET /agents/{name}``'s "... registered via initAgent." one.
-ASSOCIATION_AGENT_HINT = "Verify the agent name is correct and the agent has been registered."
 NO_POLICY_GET_HINT = "Assign a policy to the agent using POST /{agent_name}/policies/{policy_id}."
 NO_POLICY_DELETE_HINT = "The agent does not have a policy to remove."
 
@@ -37,7 +34,7 @@ def _agent(name: str, *, for_update: bool = False) -> Agent:
     try:
         return queryset.get(name=name)
     except Agent.DoesNotExist:
-        raise agent_not_found(name, hint=ASSOCIATION_AGENT_HINT) from None
+        raise agent_not_found(name, hint=REGISTERED_HINT) from None
 
 
 def _no_policy_assigned(agent_name: str, hint: str):
@@ -49,7 +46,7 @@ def agent_add_policy(*, agent_name: str, policy_id: int) -> None:
     (``POST /agents/{name}/policies/{policy_id}``). Raises 404 ``AGENT_NOT_FOUND`` /
     ``POLICY_NOT_FOUND``, or 400 ``POLICY_CONTROL_INCOMPATIBLE`` from the compatibility hook."""
     agent = _agent(agent_name)
-    policy = get_policy(policy_id)
+    policy = policy_get(policy_id)
     check_controls_compatible(agent=agent, controls=_policy_controls(policy), subject="policy")
     AgentPolicy.objects.bulk_create(
         [AgentPolicy(agent=agent, policy=policy)], ignore_conflicts=True
@@ -66,7 +63,7 @@ def agent_set_policy(*, agent_name: str, policy_id: int) -> int | None:
     """
     with transaction.atomic():
         agent = _agent(agent_name, for_update=True)
-        policy = get_policy(policy_id)
+        policy = policy_get(policy_id)
         check_controls_compatible(agent=agent, controls=_policy_controls(policy), subject="policy")
         old_policy_id = (
             AgentPolicy.objects.filter(agent=agent)
@@ -86,7 +83,7 @@ def agent_remove_policy(*, agent_name: str, policy_id: int) -> None:
     (``DELETE /agents/{name}/policies/{policy_id}``). Raises 404 ``AGENT_NOT_FOUND`` /
     ``POLICY_NOT_FOUND``."""
     agent = _agent(agent_name)
-    policy = get_policy(policy_id)
+    policy = policy_get(policy_id)
     AgentPolicy.objects.filter(agent=agent, policy=policy).delete()
 
 
@@ -147,7 +144,7 @@ def agent_add_control(*, agent_name: str, control_id: int) -> None:
     """
     agent = _agent(agent_name)
     with transaction.atomic():
-        control = get_control(control_id, for_update=True)
+        control = control_get(control_id, for_update=True)
         check_controls_compatible(agent=agent, controls=[control], subject="control")
         AgentControl.objects.bulk_create(
             [AgentControl(agent=agent, control=control)], ignore_conflicts=True
@@ -162,7 +159,7 @@ def agent_remove_control(*, agent_name: str, control_id: int) -> dict:
     Raises 404 ``AGENT_NOT_FOUND`` / ``CONTROL_NOT_FOUND`` (also soft-deleted).
     """
     agent = _agent(agent_name)
-    control = get_control(control_id)
+    control = control_get(control_id)
     with transaction.atomic():
         deleted, _ = AgentControl.objects.filter(agent=agent, control=control).delete()
         still_active = PolicyControl.objects.filter(

@@ -14,12 +14,12 @@ from typing import Literal
 import pydantic
 from agent_control_models import ControlDefinitionRuntime
 
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError, ErrorCode
+from policies.definitions.predicates import is_rendered
 from policies.models import Control
-from policies.services.agent_evaluators import config_error, parse_agent_evaluators
 
 from ..models import Agent
-from ..selectors import is_rendered
+from .agent_evaluators import agent_evaluators_or_422, config_error
 
 DETAILS = {
     "policy": "Policy contains controls incompatible with this agent",
@@ -31,7 +31,7 @@ HINTS = {
 }
 
 
-def incompatibilities(agent: Agent, controls: Iterable[Control]) -> list[str]:
+def control_incompatibilities(agent: Agent, controls: Iterable[Control]) -> list[str]:
     """One message per problem, in control then leaf order (the reference's wording)."""
     problems = []
     registered = None
@@ -56,7 +56,7 @@ def incompatibilities(agent: Agent, controls: Iterable[Control]) -> list[str]:
             if registered is None:
                 try:
                     registered = {
-                        e.name: e for e in parse_agent_evaluators(agent.name, agent.evaluators)
+                        e.name: e for e in agent_evaluators_or_422(agent.name, agent.evaluators)
                     }
                 except APIError:
                     return [f"Agent '{agent.name}' has corrupted data"]
@@ -86,11 +86,11 @@ def check_controls_compatible(
     ``controls`` may be a lazy queryset (one query when evaluated). ``subject`` picks the
     reference's ``detail``/``hint`` for a policy attach or a direct control attach.
     """
-    problems = incompatibilities(agent, controls)
+    problems = control_incompatibilities(agent, controls)
     if problems:
         raise APIError(
             400,
-            "POLICY_CONTROL_INCOMPATIBLE",
+            ErrorCode.POLICY_CONTROL_INCOMPATIBLE,
             DETAILS[subject],
             hint=HINTS[subject],
             errors=[

@@ -6,13 +6,13 @@ reported. An evaluator that an active control of the agent still uses (``"<agent
 anywhere in its condition tree) cannot be removed: 409 ``EVALUATOR_IN_USE``, nothing written.
 """
 
-from agent_control_models.errors import ErrorCode
 from agent_control_models.server import PatchAgentRequest
 from django.db import transaction
 
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError, ErrorCode
+from policies.definitions.effective import is_active
+from policies.definitions.parsing import parse_control_rows
 
-from ..control_json import control_rows, parse_rows
 from ..models import Agent
 from ..registration_data import (
     CorruptedAgentData,
@@ -20,10 +20,9 @@ from ..registration_data import (
     dump_steps,
     load_registration,
 )
-from ..selectors import agent_not_found
-from .evaluator_refs import is_active, references
-
-REGISTERED_HINT = "Verify the agent name is correct and the agent has been registered."
+from ..selectors.effective import agent_control_rows
+from ..selectors.lookups import REGISTERED_HINT, agent_not_found
+from .evaluator_refs import references
 
 
 def _in_use(pairs: list[tuple[str, str]]) -> APIError:
@@ -72,7 +71,8 @@ def agent_patch(*, name: str, request: PatchAgentRequest) -> dict:
         steps_removed = [step for step in steps if (step.type, step.name) in drop_steps]
         drop_evaluators = set(request.remove_evaluators)
         if drop_evaluators:
-            active = [row for row in parse_rows(control_rows(agent.pk)) if is_active(row[2])]
+            rows = parse_control_rows(agent_control_rows(agent.pk))
+            active = [row for row in rows if is_active(row[2])]
             found = references(active, agent.name, drop_evaluators)
             pairs = sorted(
                 {(control, evaluator) for evaluator, users in found.items() for _, control in users}

@@ -12,11 +12,9 @@
 from collections.abc import Iterable
 
 from agent_control_evaluators import list_evaluators
-from agent_control_models.errors import ErrorCode
 
-from controlplane.api.errors import APIError
-
-from ..control_json import ParsedControl
+from controlplane.api.exceptions import APIError, ErrorCode
+from policies.definitions.parsing import ParsedControl
 
 
 def installed_evaluator_names() -> frozenset[str]:
@@ -61,8 +59,3 @@ def references(
             if sep and owner == agent_name and local in evaluators:
                 found.setdefault(local, set()).add((control_id, control_name))
     return found
-
-
-def is_active(parsed: ParsedControl) -> bool:
-    """Rendered and enabled: the controls initAgent returns and the engine runs."""
-    return parsed.rendered and parsed.enabled

@@ -13,12 +13,11 @@
 from dataclasses import dataclass, field
 
 from agent_control_models import StepSchema
-from agent_control_models.errors import ErrorCode
 from agent_control_models.server import EvaluatorSchema
 
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError, ErrorCode
 
-from .schema_compat import incompatibilities, incompatibility_detail
+from .schema_compat import breaking_change_detail, schema_breaking_changes
 
 type StepKey = tuple[str, str]
 
@@ -52,7 +51,7 @@ def _evaluator_schema_conflict(name: str, problems: list[str]) -> APIError:
     return APIError(
         409,
         ErrorCode.SCHEMA_INCOMPATIBLE,
-        incompatibility_detail(name, problems),
+        breaking_change_detail(name, problems),
         kind="Evaluator",
         name=name,
         hint="Ensure backward compatibility or use a new evaluator name.",
@@ -111,7 +110,7 @@ def merge_evaluators(
             merged.append(old)
             continue
         if old.config_schema != new.config_schema:
-            problems = incompatibilities(old.config_schema, new.config_schema)
+            problems = schema_breaking_changes(old.config_schema, new.config_schema)
             if problems:
                 raise _evaluator_schema_conflict(name, problems)
         changed = changed or (old.config_schema, old.description) != (

@@ -11,13 +11,13 @@ the unique constraint inside a savepoint and continues as a re-registration.
 from dataclasses import dataclass, field
 
 from agent_control_models import StepSchema
-from agent_control_models.errors import ErrorCode
 from agent_control_models.server import ConflictMode, InitAgentRequest
 from django.db import IntegrityError, transaction
 
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError, ErrorCode
+from policies.definitions.effective import control_dicts, is_active
+from policies.definitions.parsing import parse_control_rows, parse_control_text
 
-from ..control_json import control_dicts, control_rows, parse_control, parse_rows
 from ..models import Agent
 from ..registration_data import (
     CorruptedAgentData,
@@ -27,7 +27,8 @@ from ..registration_data import (
     metadata_columns,
     stored_metadata_columns,
 )
-from .evaluator_refs import check_no_installed_name_clash, is_active, references
+from ..selectors.effective import agent_control_rows
+from .evaluator_refs import check_no_installed_name_clash, references
 from .merging import OverwriteDiff, StepKey, merge_evaluators, merge_steps, overwrite_diff, step_key
 
 CORRUPTED_MESSAGE = "Stored agent data is corrupted and cannot be parsed."
@@ -108,8 +109,8 @@ def _corrupted(name: str) -> APIError:
 def _removals(agent_name: str, removed: list[str], rows) -> list[dict]:
     """``evaluator_removals``: removed evaluators, flagged when an active control still uses one.
     If a control row cannot be read at all the flags are left false (as the reference)."""
-    parsed = [(cid, cname, parse_control(text)) for cid, cname, text in rows]
-    if any(p.errors is not None and p.evaluator_names is None for _, _, p in parsed):
+    parsed = [(cid, cname, parse_control_text(text)) for cid, cname, text in rows]
+    if any(p.model is None and p.evaluator_names is None for _, _, p in parsed):
         found = {}
     else:
         active = [row for row in parsed if is_active(row[2])]
@@ -167,7 +168,8 @@ def agent_register(*, request: InitAgentRequest) -> Registration:
                 return Registration(created=True)  # a new agent has no controls attached yet
             agent = Agent.objects.select_for_update().get(name=name)  # lost the creation race
         registration, rows = _update(agent, request, incoming_steps)
-    registration.controls = control_dicts([row for row in parse_rows(rows) if is_active(row[2])])
+    active = [row for row in parse_control_rows(rows) if is_active(row[2])]
+    registration.controls = control_dicts(active)
     return registration
 
 
@@ -189,7 +191,7 @@ def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Re
         diff = overwrite_diff(stored_steps, incoming_steps, stored_evaluators, request.evaluators)
         removals = []
         if diff.evaluators_removed:
-            rows = control_rows(agent.pk)
+            rows = agent_control_rows(agent.pk)
             removals = _removals(agent.name, diff.evaluators_removed, rows)
         steps, evaluators, lists_changed = request.steps, request.evaluators, diff.changed
         registration.overwrite_applied = metadata_changed or lists_changed
@@ -205,5 +207,5 @@ def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Re
         agent.evaluators = dump_evaluators(evaluators)
         agent.save(update_fields=[*new_metadata, "steps", "evaluators", "updated_at"])
     if rows is None:
-        rows = control_rows(agent.pk)
+        rows = agent_control_rows(agent.pk)
     return registration, rows

@@ -30,7 +30,9 @@ def schema_type(schema: dict[str, Any]) -> str:
     return "unknown"
 
 
-def incompatibilities(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+def schema_breaking_changes(
+    old: dict[str, Any], new: dict[str, Any], prefix: str = ""
+) -> list[str]:
     """Why ``new`` breaks configs written for ``old``; an empty list means compatible.
 
     ``prefix`` is the dotted path of the property being compared (``"a.b"``, ``"items[]"``).
@@ -56,9 +58,9 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any], prefix: str = ""
                 f"Property '{where(name)}' type changed from '{old_kind}' to '{new_kind}'"
             )
         elif old_kind == "object":
-            problems += incompatibilities(old_prop, new_prop, where(name))
+            problems += schema_breaking_changes(old_prop, new_prop, where(name))
         elif old_kind.startswith("array<object>"):
-            problems += incompatibilities(
+            problems += schema_breaking_changes(
                 old_prop.get("items", {}), new_prop.get("items", {}), f"{where(name)}[]"
             )
     newly_required = set(new.get("required", [])) - set(old.get("required", []))
@@ -70,7 +72,7 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any], prefix: str = ""
     return problems
 
 
-def incompatibility_detail(evaluator_name: str, problems: list[str]) -> str:
+def breaking_change_detail(evaluator_name: str, problems: list[str]) -> str:
     """The 409 ``detail`` for an incompatible evaluator schema change."""
     return (
         f"Evaluator '{evaluator_name}' schema change is not backward compatible. "

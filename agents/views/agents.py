@@ -15,8 +15,6 @@ service, and shape the reference's JSON. Path names are normalised (trim + lower
 goes through the scoped managers, so another tenant's agent is exactly a missing one.
 """
 
-from typing import Any
-
 from agent_control_models.server import (
     AgentControlsResponse,
     GetAgentResponse,
@@ -27,73 +25,34 @@ from agent_control_models.server import (
     PatchAgentResponse,
 )
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.errors import APIError, validation_error
-from controlplane.api.pagination import page
-from controlplane.api.validation import agent_name_from_path, validate_body, validate_query
+from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.openapi import query_parameters
+from controlplane.api.validation import validate_body, validate_query
+from policies.definitions.effective import controls_body, matches_state
+from policies.definitions.parsing import parse_control_rows
 
-from ..api_models import (
-    AgentControlsQuery,
-    EvaluatorSchemaItem,
-    ListAgentsQuery,
-    ListEvaluatorsResponse,
-    PageQuery,
-)
-from ..control_json import control_rows, controls_body, matches_state, parse_rows
-from ..listing import agents_page
-from ..names import AGENT_NAME_MAX_LENGTH
-from ..registration_data import (
-    CorruptedAgentData,
-    agent_object,
-    dump_evaluators,
-    dump_steps,
-    load_registration,
-)
-from ..selectors import get_agent, get_agent_id
+from ..queries import AgentControlsQuery, ListAgentsQuery, PageQuery
+from ..responses import EvaluatorSchemaItem, ListEvaluatorsResponse
+from ..selectors.agent_list import agent_list
+from ..selectors.details import agent_detail_get, agent_evaluator_get, agent_evaluator_list
+from ..selectors.effective import agent_control_rows
+from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
-from ..services.editing import REGISTERED_HINT
+from .params import agent_name_from_path, check_name_length, clamp_limit
 
 TAGS = ["agents"]
-MAX_LIMIT = 100
-
-
-def _clamp(limit: int) -> int:
-    return min(max(1, limit), MAX_LIMIT)
-
-
-def _check_name_length(raw: Any, name: str) -> None:
-    """422 for a name longer than the column (the reference answers 500 here)."""
-    if len(name) > AGENT_NAME_MAX_LENGTH:
-        message = f"agent_name must be at most {AGENT_NAME_MAX_LENGTH} characters long"
-        raise validation_error(
-            [
-                {
-                    "resource": "Agent",
-                    "field": "agent.agent_name",
-                    "code": "value_error",
-                    "message": f"Value error, {message}",
-                    "value": raw,
-                }
-            ]
-        )
-
-
-def _query_params(*names: str) -> list[OpenApiParameter]:
-    return [OpenApiParameter(name, str, OpenApiParameter.QUERY, required=False) for name in names]
 
 
 class AgentViewSet(viewsets.ViewSet):
     """The agent endpoints; agents are addressed by (normalised) name within the caller's tenant."""
 
     @extend_schema(
-        parameters=[
-            *_query_params("cursor", "name"),
-            OpenApiParameter("limit", int, OpenApiParameter.QUERY, required=False),
-        ],
+        parameters=query_parameters(ListAgentsQuery),
         responses=ListAgentsResponse,
         operation_id="list_agents",
         tags=TAGS,
@@ -107,7 +66,8 @@ class AgentViewSet(viewsets.ViewSet):
         """
         query = validate_query(ListAgentsQuery, request.query_params)
         cursor = agent_name_from_path(query.cursor, field="cursor") if query.cursor else None
-        return Response(agents_page(cursor=cursor, limit=_clamp(query.limit), name=query.name))
+        limit = clamp_limit(query.limit)
+        return Response(agent_list(cursor=cursor, limit=limit, name=query.name))
 
     @extend_schema(
         request=InitAgentRequest, responses=InitAgentResponse, operation_id="init_agent", tags=TAGS
@@ -120,8 +80,7 @@ class AgentViewSet(viewsets.ViewSet):
         ``SCHEMA_INCOMPATIBLE`` (strict), 422 ``CORRUPTED_DATA``. See ``agent_register``.
         """
         body = validate_body(InitAgentRequest, request.data)
-        raw = request.data.get("agent", {}).get("agent_name")
-        _check_name_length(raw, body.agent.agent_name)
+        check_name_length(request.data.get("agent", {}).get("agent_name"), body.agent.agent_name)
         registration = agent_register(request=body)
         return Response(
             {
@@ -138,34 +97,7 @@ class AgentViewSet(viewsets.ViewSet):
 
         Errors: 422 invalid name, 404 ``AGENT_NOT_FOUND``, 422 ``CORRUPTED_DATA``.
         """
-        agent = get_agent(agent_name_from_path(agent_name))
-        try:
-            steps, evaluators = load_registration(agent)
-        except CorruptedAgentData:
-            raise APIError(
-                422,
-                "CORRUPTED_DATA",
-                f"Agent data is corrupted for agent '{agent.name}'",
-                kind="Agent",
-                hint="The agent's stored data is invalid. Re-register the agent with initAgent.",
-            ) from None
-        agent_json = agent_object(agent)
-        if agent_json is None:
-            raise APIError(
-                422,
-                "CORRUPTED_DATA",
-                f"Agent metadata is corrupted for agent '{agent.name}'",
-                kind="Agent",
-                hint="The agent's metadata is invalid. Re-register the agent with initAgent.",
-            )
-        latest = {(step.type, step.name): step for step in steps}
-        return Response(
-            {
-                "agent": agent_json,
-                "steps": dump_steps(list(latest.values())),
-                "evaluators": dump_evaluators(evaluators),
-            }
-        )
+        return Response(agent_detail_get(name=agent_name_from_path(agent_name)))
 
     @extend_schema(
         request=PatchAgentRequest,
@@ -180,7 +112,7 @@ class AgentViewSet(viewsets.ViewSet):
         return Response(agent_patch(name=agent_name_from_path(agent_name), request=body))
 
     @extend_schema(
-        parameters=_query_params("rendered_state", "enabled_state", "target_type", "target_id"),
+        parameters=query_parameters(AgentControlsQuery),
         responses=AgentControlsResponse,
         operation_id="list_agent_controls",
         tags=TAGS,
@@ -197,59 +129,35 @@ class AgentViewSet(viewsets.ViewSet):
         query = validate_query(AgentControlsQuery, request.query_params)
         if (query.target_type is None) != (query.target_id is None):
             message = "target_type and target_id must be supplied together."
-            raise APIError(
-                400,
-                "VALIDATION_ERROR",
-                message,
-                errors=[
-                    {
-                        "resource": "AgentControls",
-                        "field": "target_type" if query.target_type is None else "target_id",
-                        "code": "missing_target_pair",
-                        "message": message,
-                    }
-                ],
-            )
-        agent_id = get_agent_id(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
+            item = {
+                "resource": "AgentControls",
+                "field": "target_type" if query.target_type is None else "target_id",
+                "code": "missing_target_pair",
+                "message": message,
+            }
+            raise APIError(400, ErrorCode.VALIDATION_ERROR, message, errors=[item])
+        agent_id = agent_id_get(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
         rows = [
             row
-            for row in parse_rows(control_rows(agent_id))
+            for row in parse_control_rows(agent_control_rows(agent_id))
             if matches_state(row[2], query.rendered_state, query.enabled_state)
         ]
         return HttpResponse(controls_body(rows), content_type="application/json")
 
     @extend_schema(
-        parameters=[
-            *_query_params("cursor"),
-            OpenApiParameter("limit", int, OpenApiParameter.QUERY, required=False),
-        ],
+        parameters=query_parameters(PageQuery),
         responses=ListEvaluatorsResponse,
         operation_id="list_agent_evaluators",
         tags=TAGS,
     )
     def evaluators(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/evaluators?cursor=&limit=`` ->
-        ``{"evaluators": [{"name", "description", "config_schema"}], "pagination"}``.
-
-        The cursor is the last evaluator name of the previous page (unknown: from the top);
-        ``limit`` (default 20) is clamped to 1..100; unreadable stored evaluators list as none.
-        Errors: 422 invalid name, 404 ``AGENT_NOT_FOUND``.
-        """
+        ``{"evaluators": [{"name", "description", "config_schema"}], "pagination"}``; ``limit``
+        (default 20) is clamped to 1..100. Errors: 422 invalid name, 404 ``AGENT_NOT_FOUND``."""
         query = validate_query(PageQuery, request.query_params)
-        agent = get_agent(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
-        limit = _clamp(query.limit)
-        try:
-            items = dump_evaluators(load_registration(agent)[1])
-        except CorruptedAgentData:
-            items = []
-        start = 0
-        if query.cursor:
-            names = [item["name"] for item in items]
-            start = names.index(query.cursor) + 1 if query.cursor in names else 0
-        rows, pagination = page(
-            items[start : start + limit + 1], limit, len(items), lambda item: item["name"]
-        )
-        return Response({"evaluators": rows, "pagination": pagination})
+        name = agent_name_from_path(agent_name)
+        limit = clamp_limit(query.limit)
+        return Response(agent_evaluator_list(name=name, cursor=query.cursor, limit=limit))
 
     @extend_schema(responses=EvaluatorSchemaItem, operation_id="get_agent_evaluator", tags=TAGS)
     def evaluator(self, request: Request, agent_name: str, evaluator_name: str) -> Response:
@@ -258,26 +166,5 @@ class AgentViewSet(viewsets.ViewSet):
 
         Errors: 422 invalid name, 404 ``AGENT_NOT_FOUND``, 404 ``EVALUATOR_NOT_FOUND``.
         """
-        agent = get_agent(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
-        try:
-            evaluators = load_registration(agent)[1]
-        except CorruptedAgentData:
-            raise APIError(
-                404,
-                "EVALUATOR_NOT_FOUND",
-                f"Evaluator '{evaluator_name}' not found",
-                kind="Evaluator",
-                name=evaluator_name,
-                hint="The agent's data may be corrupted. Re-register the agent with initAgent.",
-            ) from None
-        for evaluator in evaluators:
-            if evaluator.name == evaluator_name:
-                return Response(evaluator.model_dump(mode="json"))
-        raise APIError(
-            404,
-            "EVALUATOR_NOT_FOUND",
-            f"Evaluator '{evaluator_name}' not found on agent '{agent.name}'",
-            kind="Evaluator",
-            name=evaluator_name,
-            hint="Register the evaluator with this agent via initAgent.",
-        )
+        name = agent_name_from_path(agent_name)
+        return Response(agent_evaluator_get(name=name, evaluator_name=evaluator_name))

@@ -14,19 +14,20 @@ from agent_control_models.server import (
     RemoveAgentControlResponse,
     SetPolicyResponse,
 )
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.validation import agent_name_from_path, int_from_path
+from controlplane.api.openapi import path_int
+from controlplane.api.validation import int_from_path
 
 from ..services import associations as services
+from .params import agent_name_from_path
 
 TAGS = ["agents"]
-POLICY_ID = OpenApiParameter("policy_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-CONTROL_ID = OpenApiParameter("control_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+POLICY_ID = path_int("policy_id")
+CONTROL_ID = path_int("control_id")
 SUCCESS = {"success": True}
 
 

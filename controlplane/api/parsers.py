@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework.parsers import JSONParser
 
-from .errors import format_field_path, validation_error
+from .exceptions import format_field_path, validation_error
 
 MAX_DEPTH = 64
 

@@ -2,23 +2,20 @@
 
 The reference server validates bodies, path and query parameters with these same models, so using
 them keeps field paths, codes and messages identical (``shared/API.md`` section 0.1). Every failure
-raises ``APIError`` 422 ``VALIDATION_ERROR`` with one ``errors[]`` item per problem.
+raises ``APIError`` 422 ``VALIDATION_ERROR`` with one ``errors[]`` item per problem; ``gather``
+reports the failures of several parts of one request together, as FastAPI does.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
 from django.http import QueryDict
 
-from agents.names import normalize_name
-
-from .errors import APIError, pydantic_errors, validation_error
+from .exceptions import APIError, ErrorCode, pydantic_errors, validation_error
 from .parsers import check_storable
 
-AGENT_NAME_HINT = (
-    "Agent names must be at least 10 characters and may only contain letters, digits, ':', "
-    "'_' or '-'."
-)
+_INT = pydantic.TypeAdapter(int)
 
 
 def validate_body[ModelT: pydantic.BaseModel](model: type[ModelT], data: Any) -> ModelT:
@@ -44,34 +41,41 @@ def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: Quer
         raise validation_error(pydantic_errors(exc, prefix=("query",))) from exc
 
 
-def agent_name_from_path(raw: str, *, field: str = "agent_name") -> str:
-    """Normalise an agent name taken from the URL path (mirrors the reference's
-    ``normalize_agent_name_or_422``): 422 ``detail="Invalid agent_name"``, code ``invalid_format``."""
-    try:
-        return normalize_name(raw)
-    except ValueError as exc:
-        raise APIError(
-            422,
-            "VALIDATION_ERROR",
-            "Invalid agent_name",
-            kind="Agent",
-            hint=AGENT_NAME_HINT,
-            errors=[
-                {
-                    "resource": "Agent",
-                    "field": field,
-                    "code": "invalid_format",
-                    "message": str(exc),
-                    "value": raw,
-                }
-            ],
-        ) from exc
-
-
 def int_from_path(raw: str, name: str) -> int:
     """An integer path parameter (``control_id``, ``policy_id``); 422 ``path.<name>`` otherwise,
     with pydantic's ``int_parsing`` code and message, as FastAPI answers."""
     try:
-        return pydantic.TypeAdapter(int).validate_python(raw, strict=False)
+        return _INT.validate_python(raw, strict=False)
     except pydantic.ValidationError as exc:
         raise validation_error(pydantic_errors(exc, prefix=("path", name))) from exc
+
+
+def gather(*steps: Callable[[], Any]) -> list[Any]:
+    """Run each validation step; return their results in order.
+
+    A step that fails with a 422 ``VALIDATION_ERROR`` does not stop the others. If exactly one
+    step failed its error is raised unchanged (keeping its own ``detail``); if several failed,
+    one 422 carries all their ``errors[]`` items. Other errors propagate at once.
+    """
+    results, failures = [], []
+    for step in steps:
+        try:
+            results.append(step())
+        except APIError as exc:
+            if exc.status_code != 422 or exc.error_code != ErrorCode.VALIDATION_ERROR:
+                raise
+            if not exc.errors:
+                raise
+            failures.append(exc)
+            results.append(None)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise validation_error([item for exc in failures for item in exc.errors])
+    return results
+
+
+def ints_from_path(**raw: str) -> list[int]:
+    """Parse integer path parameters (``policy_id="3", control_id="x"``) in order, reporting every
+    bad one in one 422 (``path.<name>``, code ``int_parsing``)."""
+    return gather(*(lambda n=name, v=value: int_from_path(v, n) for name, value in raw.items()))

@@ -1,49 +1,29 @@
-"""The control browse query (``GET /controls``): filters, cursor page, summaries, agent usage.
+"""The control browse query (``GET /controls``): filters, cursor page, summaries, who uses each.
 
 Mirrors the reference's ``list_controls``: non-deleted controls of the caller's tenant ordered by
 id descending; ``cursor`` is an id (results have a smaller id); ``total`` counts every row
-matching the filters. Three queries whatever the page size (page, total, agent usage), four with
-``include_attachments=true``.
+matching the filters. Three queries whatever the page size (page, total, and the users answered
+through ``policies.signals.control_users``), four with ``include_attachments=true``.
 """
 
 from collections import defaultdict
 
-import pydantic
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 
-from agents.models import AgentControl
-from agents.selectors import is_enabled
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError, ErrorCode
 from controlplane.api.pagination import page
-from policies.models import Control, PolicyControl
 
-from .json_lookups import JSONArrayContains
-
-
-class ListControlsQuery(pydantic.BaseModel):
-    """Query of ``GET /controls`` (the reference's parameters, in its order). ``limit`` outside
-    1..100 is a 422; ``template_backed``, ``cloned`` and the attachment parameters are honoured
-    (this server has no target bindings, so a target filter matches nothing)."""
-
-    cursor: int | None = None
-    limit: int = pydantic.Field(20, ge=1, le=100)
-    name: str | None = None
-    enabled: bool | None = None
-    template_backed: bool | None = None
-    cloned: bool | None = None
-    step_type: str | None = None
-    stage: str | None = None
-    execution: str | None = None
-    tag: str | None = None
-    include_attachments: bool = False
-    attachment_target_type: str | None = pydantic.Field(None, min_length=1, max_length=255)
-    attachment_target_id: str | None = pydantic.Field(None, min_length=1, max_length=255)
+from ..definitions.predicates import enabled_q, is_enabled, template_backed_q
+from ..json_lookups import JSONArrayContains
+from ..models import Control, PolicyControl
+from ..queries import ListControlsQuery
+from ..signals import ask, control_users
 
 
 def _attachment_filter_error(detail: str, field: str, message: str, hint: str) -> APIError:
     return APIError(
         422,
-        "VALIDATION_ERROR",
+        ErrorCode.VALIDATION_ERROR,
         detail,
         kind="Control",
         hint=hint,
@@ -95,11 +75,11 @@ def filtered_controls(query: ListControlsQuery) -> QuerySet:
     if query.name is not None:
         rows = rows.filter(name__icontains=query.name)
     if query.enabled is True:
-        rows = rows.filter(Q(data__enabled=True) | ~Q(data__has_key="enabled"))
+        rows = rows.filter(enabled_q())
     elif query.enabled is False:
         rows = rows.filter(data__enabled=False)
     if query.template_backed is not None:
-        template = Q(data__has_key="template")
+        template = template_backed_q()
         rows = rows.filter(template if query.template_backed else ~template)
     if query.cloned is not None:
         rows = rows.filter(cloned_from__isnull=not query.cloned)
@@ -116,26 +96,6 @@ def filtered_controls(query: ListControlsQuery) -> QuerySet:
     if query.include_attachments and query.attachment_target_type is not None:
         rows = rows.none()  # no target bindings on this server
     return rows
-
-
-def agent_links(control_ids: list[int]) -> list[tuple[int, str, bool]]:
-    """``(control_id, agent_name, direct)`` for every agent using the controls: through one of
-    its policies (``direct=False``) or a direct link. One query (a UNION ALL); joined rows must
-    carry the link's tenant, as the reference scopes every joined table."""
-    via_policies = (
-        PolicyControl.objects.filter(
-            control_id__in=control_ids,
-            policy__agent_policies__tenant_id=F("tenant_id"),
-        )
-        .annotate(direct=Value(False))
-        .values_list("control_id", "policy__agent_policies__agent__name", "direct")
-    )
-    direct = (
-        AgentControl.objects.filter(control_id__in=control_ids, agent__tenant_id=F("tenant_id"))
-        .annotate(direct=Value(True))
-        .values_list("control_id", "agent__name", "direct")
-    )
-    return list(via_policies.union(direct, all=True))
 
 
 def summary(row: dict, agents: set[str], attachments: dict | None) -> dict:
@@ -174,7 +134,7 @@ def summary(row: dict, agents: set[str], attachments: dict | None) -> dict:
     }
 
 
-def list_controls(query: ListControlsQuery) -> dict:
+def control_list(*, query: ListControlsQuery) -> dict:
     """``GET /controls`` body: ``{"controls": [ControlSummary], "pagination"}``.
 
     ``used_by_agent`` is the alphabetically first agent using the control (via a policy or
@@ -196,10 +156,10 @@ def list_controls(query: ListControlsQuery) -> dict:
     direct = defaultdict(set)
     policies = defaultdict(set)
     if ids:
-        for control_id, agent_name, is_direct in agent_links(ids):
-            using[control_id].add(agent_name)
-            if is_direct:
-                direct[control_id].add(agent_name)
+        for user in ask(control_users, control_ids=ids):
+            using[user.control_id].add(user.agent_name)
+            if user.direct:
+                direct[user.control_id].add(user.agent_name)
         if query.include_attachments:
             for control_id, policy_id in PolicyControl.objects.filter(
                 control_id__in=ids

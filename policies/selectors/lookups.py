@@ -2,32 +2,32 @@
 
 Every function reads through the default (scoped) managers, so another tenant's row is exactly a
 missing row: the same 404 ``CONTROL_NOT_FOUND`` / ``POLICY_NOT_FOUND`` body, as the reference's
-tenant stack answers. Soft-deleted controls are missing too.
+tenant stack answers. Soft-deleted controls are missing too, except to ``control_require_any``.
 """
 
-from controlplane.api.errors import not_found
+from controlplane.api.exceptions import APIError, not_found
 
-from .models import Control, Policy
+from ..models import Control, Policy
 
 CONTROL_HINT = "Verify the control ID is correct and the control has been created."
 POLICY_HINT = "Verify the policy ID is correct and the policy has been created."
 
 
-def control_not_found(control_id: int):
+def control_not_found(control_id: int) -> APIError:
     """The reference's 404 ``CONTROL_NOT_FOUND`` error for ``control_id``."""
     return not_found(
         "Control", f"Control with ID '{control_id}' not found", name=control_id, hint=CONTROL_HINT
     )
 
 
-def policy_not_found(policy_id: int):
+def policy_not_found(policy_id: int) -> APIError:
     """The reference's 404 ``POLICY_NOT_FOUND`` error for ``policy_id``."""
     return not_found(
         "Policy", f"Policy with ID '{policy_id}' not found", name=policy_id, hint=POLICY_HINT
     )
 
 
-def get_control(control_id: int, *, for_update: bool = False) -> Control:
+def control_get(control_id: int, *, for_update: bool = False) -> Control:
     """The caller's tenant's non-deleted control ``control_id``; raises 404 ``CONTROL_NOT_FOUND``.
 
     ``for_update=True`` locks the row (``SELECT ... FOR UPDATE`` on PostgreSQL); call it inside
@@ -42,7 +42,14 @@ def get_control(control_id: int, *, for_update: bool = False) -> Control:
         raise control_not_found(control_id) from None
 
 
-def get_policy(policy_id: int) -> Policy:
+def control_require_any(control_id: int) -> None:
+    """404 ``CONTROL_NOT_FOUND`` unless the caller's tenant has control ``control_id``, deleted or
+    not (the version history outlives a soft delete)."""
+    if not Control.objects.filter(pk=control_id).exists():
+        raise control_not_found(control_id)
+
+
+def policy_get(policy_id: int) -> Policy:
     """The caller's tenant's policy ``policy_id``; raises 404 ``POLICY_NOT_FOUND``."""
     try:
         return Policy.objects.get(pk=policy_id)

@@ -17,14 +17,16 @@ from agent_control_models.server import (
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from agents.models import AgentControl
-from controlplane.api.errors import APIError
-from policies.models import Control, PolicyControl
-from policies.selectors import get_control
+from controlplane.api.exceptions import APIError, ErrorCode
 
-from .agent_evaluators import validate_agent_scoped_evaluators
-from .control_versions import append_version
-from .definitions import has_template, parse_stored, stored_json
+from ..definitions.errors import corrupted_control
+from ..definitions.parsing import parse_control_data
+from ..definitions.predicates import has_template
+from ..definitions.storing import stored_json
+from ..models import Control, PolicyControl
+from ..selectors.lookups import control_get
+from ..signals import ask, control_detaching, control_users, control_validating
+from .control_versions import control_version_append
 
 NAME_HINT = "Choose a different name or update the existing control."
 
@@ -33,7 +35,7 @@ def name_conflict(name: str) -> APIError:
     """409 ``CONTROL_NAME_CONFLICT`` for ``name``."""
     return APIError(
         409,
-        "CONTROL_NAME_CONFLICT",
+        ErrorCode.CONTROL_NAME_CONFLICT,
         f"Control with name '{name}' already exists",
         kind="Control",
         name=name,
@@ -52,17 +54,19 @@ def _name_taken(name: str, *, exclude_id: int | None = None) -> bool:
 def control_create(*, request: CreateControlRequest) -> Control:
     """Create a control from a validated request and record version 1 ("Initial creation").
 
-    Two inserts in one transaction (plus one lookup per referenced agent for agent-scoped
-    evaluators). Raises 409 ``CONTROL_NAME_CONFLICT``, and the errors of
-    ``validate_agent_scoped_evaluators``; nothing is written on error.
+    Two inserts in one transaction, plus what the ``control_validating`` receivers read (one
+    lookup for agent-scoped evaluators). Raises 409 ``CONTROL_NAME_CONFLICT``, and the receivers'
+    errors; nothing is written on error.
     """
     definition = request.data
     try:
         with transaction.atomic():
             control = Control.objects.create(name=request.name, data=stored_json(definition))
             # After the insert, so a duplicate name wins over evaluator errors (reference order).
-            validate_agent_scoped_evaluators(definition)
-            append_version(control, event="created", note="Initial creation", new=True)
+            control_validating.send(sender=Control, definition=definition)
+            control_version_append(
+                control=control, event="created", note="Initial creation", new=True
+            )
     except IntegrityError:
         if _name_taken(request.name):
             raise name_conflict(request.name) from None
@@ -74,7 +78,7 @@ def template_conflict(control_id: int) -> APIError:
     """409 ``CONTROL_TEMPLATE_CONFLICT``: raw data sent to a template-backed control."""
     return APIError(
         409,
-        "CONTROL_TEMPLATE_CONFLICT",
+        ErrorCode.CONTROL_TEMPLATE_CONFLICT,
         "Template-backed controls cannot be updated with raw control data in v1",
         kind="Control",
         name=str(control_id),
@@ -95,22 +99,23 @@ def control_set_data(*, control_id: int, request: SetControlDataRequest) -> None
     """Replace a control's definition (``PUT /controls/{id}/data``) and record "Edited".
 
     Raises 404 ``CONTROL_NOT_FOUND``, 409 ``CONTROL_TEMPLATE_CONFLICT`` (a template-backed row,
-    which only exists if written outside this API), and the agent-scoped evaluator errors.
+    which only exists if written outside this API), and the ``control_validating`` receivers'
+    errors.
     """
     with transaction.atomic():
-        control = get_control(control_id, for_update=True)
+        control = control_get(control_id, for_update=True)
         if has_template(control.data):
             raise template_conflict(control_id)
-        validate_agent_scoped_evaluators(request.data)
+        control_validating.send(sender=Control, definition=request.data)
         control.data = stored_json(request.data)
         control.save(update_fields=["data", "updated_at"])
-        append_version(control, event="updated", note="Edited")
+        control_version_append(control=control, event="updated", note="Edited")
 
 
 def _cannot_enable_template(control: Control) -> APIError:
     return APIError(
         422,
-        "VALIDATION_ERROR",
+        ErrorCode.VALIDATION_ERROR,
         f"Cannot enable control '{control.name}': unrendered template controls must be "
         "rendered first",
         kind="Control",
@@ -136,8 +141,12 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
     unrendered template draft.
     """
     with transaction.atomic():
-        control = get_control(control_id, for_update=True)
-        parsed = parse_stored(control.data, name=control.name, control_id=control_id)
+        control = control_get(control_id, for_update=True)
+        parsed = parse_control_data(control.data)
+        if parsed.model is None:
+            raise corrupted_control(
+                control_id=control_id, name=control.name, parsed=parsed, control_endpoint=True
+            )
         fields = []
         if request.name is not None and request.name != control.name:
             if _name_taken(request.name, exclude_id=control.pk):
@@ -146,7 +155,7 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
             fields.append("name")
         enabled = parsed.enabled
         if request.enabled is not None:
-            if isinstance(parsed, UnrenderedTemplateControl):
+            if isinstance(parsed.model, UnrenderedTemplateControl):
                 if request.enabled:
                     raise _cannot_enable_template(control)
             elif request.enabled != parsed.enabled:
@@ -159,7 +168,7 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
                     control.save(update_fields=[*fields, "updated_at"])
             except IntegrityError:
                 raise name_conflict(control.name) from None
-            append_version(control, event="updated", note="Edited")
+            control_version_append(control=control, event="updated", note="Edited")
     return {"success": True, "name": control.name, "enabled": enabled}
 
 
@@ -185,7 +194,7 @@ def _in_use(control: Control, policy_ids: list[int], agent_names: list[str]) -> 
     ]
     return APIError(
         409,
-        "CONTROL_IN_USE",
+        ErrorCode.CONTROL_IN_USE,
         f"Control '{control.name}' is associated with {len(policy_ids)} policy/policies, "
         f"{len(agent_names)} agent(s), and 0 target binding(s)",
         kind="Control",
@@ -199,27 +208,28 @@ def _in_use(control: Control, policy_ids: list[int], agent_names: list[str]) -> 
 def control_delete(*, control_id: int, force: bool) -> dict:
     """Soft-delete a control (``DELETE /controls/{id}?force=``) and record "Deleted".
 
-    Without ``force``, a control linked to a policy or directly to an agent is refused with 409
+    Without ``force``, a control linked to a policy or directly to an agent (answered through
+    ``policies.signals.control_users``) is refused with 409
     ``CONTROL_IN_USE`` (one ``errors[]`` item per link: policies by ascending id, then agents by
-    name). With ``force`` the links are removed first. Returns ``{"success", "dissociated_from",
+    name). With ``force`` the links are removed first (agents' through ``control_detaching``). Returns ``{"success", "dissociated_from",
     "dissociated_from_policies", "dissociated_from_agents", "detached_target_bindings"}``
     (this server has no target bindings: always ``[]``). Raises 404 ``CONTROL_NOT_FOUND``.
     """
     with transaction.atomic():
-        control = get_control(control_id, for_update=True)
+        control = control_get(control_id, for_update=True)
         policy_links = PolicyControl.objects.filter(control_id=control.pk)
-        agent_links = AgentControl.objects.filter(control_id=control.pk)
         policy_ids = sorted(set(policy_links.values_list("policy_id", flat=True)))
-        agent_names = sorted(set(agent_links.values_list("agent__name", flat=True)))
+        users = ask(control_users, control_ids=[control.pk])
+        agent_names = sorted({user.agent_name for user in users if user.direct})
         if (policy_ids or agent_names) and not force:
             raise _in_use(control, policy_ids, agent_names)
         if policy_ids:
             policy_links.delete()
         if agent_names:
-            agent_links.delete()
+            control_detaching.send(sender=Control, control_id=control.pk)
         control.deleted_at = timezone.now()
         control.save(update_fields=["deleted_at", "updated_at"])
-        append_version(control, event="deleted", note="Deleted")
+        control_version_append(control=control, event="deleted", note="Deleted")
     return {
         "success": True,
         "dissociated_from": policy_ids,

@@ -7,14 +7,13 @@ tenant's policy or control is exactly a missing one (404 with the same body). ``
 rows are stamped with the policy's tenant by ``bulk_create``.
 """
 
-from agent_control_models.errors import ErrorCode
 from agent_control_models.server import CreatePolicyRequest
 from django.db import IntegrityError, transaction
 
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError, ErrorCode
 
 from ..models import Policy, PolicyControl
-from ..selectors import get_control, get_policy
+from ..selectors.lookups import control_get, policy_get
 
 POLICY_NAME_CONFLICT_HINT = "Choose a different name or update the existing policy."
 
@@ -53,9 +52,9 @@ def policy_add_control(*, policy_id: int, control_id: int) -> None:
     reference checks only when a policy is attached to an agent). The control row is locked for
     the transaction, so a concurrent delete cannot miss the new link.
     """
-    policy = get_policy(policy_id)
+    policy = policy_get(policy_id)
     with transaction.atomic():
-        control = get_control(control_id, for_update=True)
+        control = control_get(control_id, for_update=True)
         PolicyControl.objects.bulk_create(
             [PolicyControl(policy=policy, control=control)], ignore_conflicts=True
         )
@@ -67,8 +66,8 @@ def policy_remove_control(*, policy_id: int, control_id: int) -> None:
 
     Raises 404 ``POLICY_NOT_FOUND``, then 404 ``CONTROL_NOT_FOUND`` (also for a soft-deleted control).
     """
-    policy = get_policy(policy_id)
-    control = get_control(control_id)
+    policy = policy_get(policy_id)
+    control = control_get(control_id)
     PolicyControl.objects.filter(policy=policy, control=control).delete()
 
 
@@ -86,5 +85,5 @@ def policy_control_ids(*, policy_id: int) -> list[int]:
         .values_list("control_id", flat=True)
     )
     if not control_ids:
-        get_policy(policy_id)
+        policy_get(policy_id)
     return control_ids

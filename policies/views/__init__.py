@@ -1,2 +1,3 @@
-"""Views of the v1 control and policy endpoints, one module per resource
-(``controls.ControlViewSet``, ``policies.PolicyViewSet``); routes are in ``policies/urls.py``."""
+"""Views of the v1 control, policy and evaluator endpoints, one module per resource
+(``controls.ControlViewSet``, ``policies.PolicyViewSet``, ``evaluators.EvaluatorViewSet``); routes
+are in ``policies/urls.py``."""

@@ -35,27 +35,23 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.validation import int_from_path, validate_body, validate_query
-from policies.selectors import get_control
-from policies.services import control_list, control_versions
-from policies.services.agent_evaluators import validate_agent_scoped_evaluators
-from policies.services.controls import (
-    control_create,
-    control_delete,
-    control_patch,
-    control_set_data,
-)
-from policies.services.definitions import parse_stored, refuse_template_input
+from controlplane.api.openapi import path_int, query_parameters
+from controlplane.api.validation import gather, int_from_path, validate_body, validate_query
 
-from .params import CONTROL_ID, VERSION_NUM, gather, query_parameters
+from ..definitions.errors import corrupted_control
+from ..definitions.parsing import ParsedControl, parse_control_data
+from ..definitions.templates import refuse_template_input
+from ..models import Control
+from ..queries import DeleteControlQuery, ListControlsQuery, ListVersionsQuery
+from ..selectors.control_list import control_list
+from ..selectors.control_versions import control_version_get, control_version_list
+from ..selectors.lookups import control_get
+from ..services.controls import control_create, control_delete, control_patch, control_set_data
+from ..signals import control_validating
 
 TAGS = ["controls"]
-
-
-class DeleteControlQuery(pydantic.BaseModel):
-    """Query of ``DELETE /controls/{id}``: ``force`` removes policy and agent links first."""
-
-    force: bool = False
+CONTROL_ID = path_int("control_id")
+VERSION_NUM = path_int("version_num")
 
 
 @cache
@@ -68,6 +64,16 @@ def _definition_body[ModelT: pydantic.BaseModel](model: type[ModelT], data) -> M
     """Validate a body whose ``data`` is a control definition; template input is refused."""
     refuse_template_input(data)
     return validate_body(model, data)
+
+
+def _parsed(control: Control) -> ParsedControl:
+    """``control``'s stored definition, parsed; 422 ``CORRUPTED_DATA`` when it does not parse."""
+    parsed = parse_control_data(control.data)
+    if parsed.model is None:
+        raise corrupted_control(
+            control_id=control.pk, name=control.name, parsed=parsed, control_endpoint=True
+        )
+    return parsed
 
 
 class ControlViewSet(viewsets.ViewSet):
@@ -90,7 +96,7 @@ class ControlViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="list_controls",
-        parameters=query_parameters(control_list.ListControlsQuery),
+        parameters=query_parameters(ListControlsQuery),
         responses=ListControlsResponse,
         tags=TAGS,
     )
@@ -98,8 +104,8 @@ class ControlViewSet(viewsets.ViewSet):
         """``GET /controls`` -> ``{"controls": [ControlSummary], "pagination"}`` (id descending,
         cursor = id); 422 for a bad parameter or ``limit`` outside 1..100. (Not named ``list``:
         the OpenAPI generator would document a ``list`` action as an array.)"""
-        query = validate_query(control_list.ListControlsQuery, request.query_params)
-        return Response(control_list.list_controls(query))
+        query = validate_query(ListControlsQuery, request.query_params)
+        return Response(control_list(query=query))
 
     @extend_schema(operation_id="get_control_schema", responses=GetControlSchemaResponse, tags=TAGS)
     def json_schema(self, request: Request) -> Response:
@@ -116,7 +122,7 @@ class ControlViewSet(viewsets.ViewSet):
         """``POST /controls/validate`` -> ``{"success": true}``; the same 4xx as create (no name
         check); nothing is stored."""
         body = _definition_body(ValidateControlDataRequest, request.data)
-        validate_agent_scoped_evaluators(body.data)
+        control_validating.send(sender=Control, definition=body.data)
         return Response({"success": True})
 
     @extend_schema(
@@ -125,14 +131,13 @@ class ControlViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}`` -> ``{"id", "name", "cloned_from_control_id", "data"}`` with
         every field of the definition, nulls included; 404, 422 ``CORRUPTED_DATA``."""
-        control = get_control(int_from_path(control_id, "control_id"))
-        data = parse_stored(control.data, name=control.name, control_id=control.pk)
+        control = control_get(int_from_path(control_id, "control_id"))
         return Response(
             {
                 "id": control.pk,
                 "name": control.name,
                 "cloned_from_control_id": control.cloned_from_id,
-                "data": data.model_dump(mode="json", by_alias=True),
+                "data": _parsed(control).full,
             }
         )
 
@@ -176,9 +181,9 @@ class ControlViewSet(viewsets.ViewSet):
     def data(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}/data`` -> ``{"data": {...}}`` without null fields (a selector
         saved without ``path`` reads back as ``"*"``); 404, 422 ``CORRUPTED_DATA``."""
-        control = get_control(int_from_path(control_id, "control_id"))
-        data = parse_stored(control.data, name=control.name, control_id=control.pk)
-        return Response({"data": data.model_dump(mode="json", by_alias=True, exclude_none=True)})
+        control = control_get(int_from_path(control_id, "control_id"))
+        model = _parsed(control).model
+        return Response({"data": model.model_dump(mode="json", by_alias=True, exclude_none=True)})
 
     @extend_schema(
         operation_id="set_control_data",
@@ -199,7 +204,7 @@ class ControlViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="list_control_versions",
-        parameters=[CONTROL_ID, *query_parameters(control_versions.ListVersionsQuery)],
+        parameters=[CONTROL_ID, *query_parameters(ListVersionsQuery)],
         responses=ListControlVersionsResponse,
         tags=TAGS,
     )
@@ -208,9 +213,9 @@ class ControlViewSet(viewsets.ViewSet):
         newest first, also for deleted controls; 404, 422."""
         control_id, query = gather(
             lambda: int_from_path(control_id, "control_id"),
-            lambda: validate_query(control_versions.ListVersionsQuery, request.query_params),
+            lambda: validate_query(ListVersionsQuery, request.query_params),
         )
-        return Response(control_versions.list_versions(control_id, query))
+        return Response(control_version_list(control_id=control_id, query=query))
 
     @extend_schema(
         operation_id="get_control_version",
@@ -225,4 +230,4 @@ class ControlViewSet(viewsets.ViewSet):
             lambda: int_from_path(control_id, "control_id"),
             lambda: int_from_path(version_num, "version_num"),
         )
-        return Response(control_versions.get_version(control_id, version_num))
+        return Response(control_version_get(control_id=control_id, version_num=version_num))

@@ -3,7 +3,7 @@
 ``PUT /policies``, ``POST|DELETE /policies/{policy_id}/controls/{control_id}`` and
 ``GET /policies/{policy_id}/controls``. Path ids arrive as strings and are parsed here, so a bad id
 is a 422 ``path.<name>`` as in the reference, never a routing 404; all bad ids of one request are
-reported together, as FastAPI does.
+reported together, as FastAPI does (``ints_from_path``).
 """
 
 from agent_control_models.server import (
@@ -12,34 +12,19 @@ from agent_control_models.server import (
     CreatePolicyResponse,
     GetPolicyControlsResponse,
 )
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.errors import APIError, validation_error
-from controlplane.api.validation import int_from_path, validate_body
+from controlplane.api.openapi import path_int
+from controlplane.api.validation import ints_from_path, validate_body
 
 from ..services import policies as services
 
 TAGS = ["policies"]
-POLICY_ID = OpenApiParameter("policy_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-CONTROL_ID = OpenApiParameter("control_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def ids_from_path(**raw: str) -> list[int]:
-    """Parse integer path parameters (``policy_id="3"``) in order; 422 ``VALIDATION_ERROR`` with
-    one ``errors[]`` item (``field: "path.<name>"``, code ``int_parsing``) per bad value."""
-    values, errors = [], []
-    for name, value in raw.items():
-        try:
-            values.append(int_from_path(value, name))
-        except APIError as exc:
-            errors.extend(exc.errors or [])
-    if errors:
-        raise validation_error(errors)
-    return values
+POLICY_ID = path_int("policy_id")
+CONTROL_ID = path_int("control_id")
 
 
 class PolicyViewSet(viewsets.ViewSet):
@@ -68,7 +53,7 @@ class PolicyViewSet(viewsets.ViewSet):
     def add_control(self, request: Request, policy_id: str, control_id: str) -> Response:
         """``POST /policies/{policy_id}/controls/{control_id}`` -> ``{"success": true}``
         (idempotent); 404 ``POLICY_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
-        pid, cid = ids_from_path(policy_id=policy_id, control_id=control_id)
+        pid, cid = ints_from_path(policy_id=policy_id, control_id=control_id)
         services.policy_add_control(policy_id=pid, control_id=cid)
         return Response({"success": True})
 
@@ -82,7 +67,7 @@ class PolicyViewSet(viewsets.ViewSet):
     def remove_control(self, request: Request, policy_id: str, control_id: str) -> Response:
         """``DELETE /policies/{policy_id}/controls/{control_id}`` -> ``{"success": true}`` (also
         when the control was not linked); 404 ``POLICY_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
-        pid, cid = ids_from_path(policy_id=policy_id, control_id=control_id)
+        pid, cid = ints_from_path(policy_id=policy_id, control_id=control_id)
         services.policy_remove_control(policy_id=pid, control_id=cid)
         return Response({"success": True})
 
@@ -95,5 +80,5 @@ class PolicyViewSet(viewsets.ViewSet):
     def list_controls(self, request: Request, policy_id: str) -> Response:
         """``GET /policies/{policy_id}/controls`` -> ``{"control_ids": [int, ...]}`` (ascending,
         non-deleted controls only); 404 ``POLICY_NOT_FOUND``."""
-        (pid,) = ids_from_path(policy_id=policy_id)
+        (pid,) = ints_from_path(policy_id=policy_id)
         return Response({"control_ids": services.policy_control_ids(policy_id=pid)})

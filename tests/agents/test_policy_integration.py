@@ -1,10 +1,10 @@
 """API.md scenarios 11-13 as behaviour: what an agent's effective controls are after policy and
-direct-control changes made through the API (read with ``agents.control_json.control_rows``, as the endpoints do,
+direct-control changes made through the API (read with ``agents.selectors.effective.agent_control_rows``, as the endpoints do,
 the function behind ``GET /agents/{name}/controls``)."""
 
 import pytest
 
-from agents.control_json import control_rows
+from agents.selectors.effective import agent_control_rows as control_rows
 from tenancy.context import tenant_context
 from tests.factories import REGEX_DENY, make_agent, make_control
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agents.services.schema_compat import incompatibilities, incompatibility_detail, schema_type
+from agents.services.schema_compat import breaking_change_detail, schema_breaking_changes, schema_type
 
 OLD = {
     "type": "object",
@@ -62,11 +62,11 @@ def _with(**changes):
     ],
 )
 def test_incompatibilities(new, problems):
-    assert incompatibilities(OLD, new) == problems
+    assert schema_breaking_changes(OLD, new) == problems
 
 
 def test_empty_old_schema_accepts_anything():
-    assert incompatibilities({}, {"type": "object", "required": ["x"]}) == []
+    assert schema_breaking_changes({}, {"type": "object", "required": ["x"]}) == []
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_schema_type_labels(schema, label):
 
 
 def test_detail_lists_every_problem():
-    assert incompatibility_detail("pii", ["a", "b"]) == (
+    assert breaking_change_detail("pii", ["a", "b"]) == (
         "Evaluator 'pii' schema change is not backward compatible. Changes detected: a; b. "
         "To make breaking changes, create a new agent with a different name."
     )

@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from agents.models import AgentPolicy
 from agents.services.associations import agent_set_policy
-from controlplane.api.errors import APIError
+from controlplane.api.exceptions import APIError
 from policies.models import Policy, PolicyControl
 from policies.services.policies import policy_add_control, policy_create
 from tenancy.context import tenant_context

@@ -225,7 +225,7 @@ def test_an_unexpected_integrity_error_is_a_database_error_and_writes_nothing(ap
     def broken(*args, **kwargs):
         raise IntegrityError("boom")
 
-    monkeypatch.setattr(control_services, "append_version", broken)
+    monkeypatch.setattr(control_services, "control_version_append", broken)
     response = api.put(CONTROLS, {"name": "block-ssn", "data": definition()})
     assert response.status_code == 500
     assert response.json()["error_code"] == "DATABASE_ERROR"

@@ -179,7 +179,7 @@ def test_delete_is_atomic(api, in_use, monkeypatch):
         raise RuntimeError("boom")
 
     control, _ = in_use
-    monkeypatch.setattr(services, "append_version", broken)
+    monkeypatch.setattr(services, "control_version_append", broken)
     response = api.delete(f"{CONTROLS}/{control.pk}", force="true")
     assert (response.status_code, response.json()["error_code"]) == (500, "INTERNAL_ERROR")
     assert stored(control.pk).deleted_at is None

@@ -32,8 +32,8 @@ def test_rows_come_from_the_bound_tenant_only():
 def test_every_tenant_filter_of_the_query_takes_the_bound_tenant():
     sql = BY_NAME.sql()
     assert sql.count("tenant_id") == 1
-    from agents.control_json import CONTROL_ROWS
-    from agents.selectors import AGENT_ID_BY_NAME
+    from agents.selectors.effective import CONTROL_ROWS
+    from agents.selectors.lookups import AGENT_ID_BY_NAME
 
     assert AGENT_ID_BY_NAME.sql().count('"tenant_id" =') == 1
     assert CONTROL_ROWS.sql().count('"tenant_id" =') == 4  # controls, two links, policy links

@@ -11,8 +11,8 @@ from policies.models import Control, Policy
 from tenancy.context import get_current_tenant_id
 from tests.factories import REGEX_DENY
 
-handler400 = "controlplane.api.errors.bad_request"
-handler500 = "controlplane.api.errors.server_error"
+handler400 = "controlplane.api.handlers.bad_request"
+handler500 = "controlplane.api.handlers.server_error"
 
 
 def tenant_view(request):

@@ -1,0 +1,125 @@
+"""The one error envelope of the API (reference server 8.15, ``shared/API.md`` section 0.1).
+
+``render(error, instance=...)`` turns an ``APIError`` into the RFC 7807 problem body: ``type``,
+``title``, ``status``, ``detail``, ``instance``, ``error_code``, Kubernetes-style
+``kind``/``api_version``/``reason``/``metadata``, an optional GitHub-style ``errors`` list and
+``details``, and an optional ``hint``. ``null`` fields are omitted.
+
+Sanitising, as the reference: ``errors[].value`` strings and objects become ``"[REDACTED]"``;
+``detail`` and ``hint`` have whitespace collapsed and are cut to 500 characters; a 5xx keeps only a
+fixed safe ``detail`` (``DATABASE_ERROR`` / ``INTERNAL_ERROR``, the latter quoting an 8-character
+``request_id``).
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from agent_control_models.errors import ERROR_TITLES
+from agent_control_models.errors import ErrorCode as ReferenceErrorCode
+
+from .exceptions import APIError, ErrorCode
+
+MAX_PUBLIC_TEXT = 500
+REDACTED = "[REDACTED]"
+GENERIC_INTERNAL_DETAIL = "An unexpected error occurred. Please try again or contact support."
+GENERIC_DATABASE_DETAIL = "A database error occurred while processing the request."
+ERROR_TYPE_BASE = "https://agentcontrol.dev/errors/"
+
+REASONS = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    422: "UnprocessableEntity",
+    500: "InternalError",
+}
+# Titles of the codes the reference's table does not have.
+EXTRA_TITLES = {
+    ErrorCode.METHOD_NOT_ALLOWED: "Method Not Allowed",
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
+    ErrorCode.PAYLOAD_TOO_LARGE: "Payload Too Large",
+    ErrorCode.VALIDATION_ERROR: "Validation Error",
+}
+
+
+def title_of(code: ErrorCode) -> str:
+    """The envelope ``title`` of ``code`` (the reference's table, then ours, else ``"Error"``)."""
+    if code in EXTRA_TITLES:
+        return EXTRA_TITLES[code]
+    try:
+        return ERROR_TITLES.get(ReferenceErrorCode(code.value), "Error")
+    except ValueError:
+        return "Error"
+
+
+def _public_text(text: str | None) -> str | None:
+    if not text:
+        return None
+    collapsed = " ".join(str(text).split())
+    if len(collapsed) > MAX_PUBLIC_TEXT:
+        collapsed = collapsed[: MAX_PUBLIC_TEXT - 3] + "..."
+    return collapsed or None
+
+
+def _public_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return REDACTED
+
+
+def _public_errors(errors: list[dict] | None) -> list[dict] | None:
+    if errors is None:
+        return None
+    public = []
+    for item in errors:
+        cleaned = {key: val for key, val in item.items() if val is not None and key != "value"}
+        value = _public_value(item.get("value"))
+        if value is not None:
+            cleaned["value"] = value
+        public.append(cleaned)
+    return public
+
+
+def _present(pairs) -> dict:
+    return {key: val for key, val in pairs if val is not None}
+
+
+def render(error: APIError, *, instance: str | None) -> dict:
+    """The sanitised envelope of ``error`` as a dict; ``instance`` is the request path."""
+    status, code = error.status_code, error.error_code
+    if status >= 500:
+        generic = GENERIC_DATABASE_DETAIL if code == ErrorCode.DATABASE_ERROR else None
+        detail = generic or GENERIC_INTERNAL_DETAIL
+        errors = None
+        hint = (
+            f"Reference error ID '{error.request_id}' when contacting support."
+            if error.request_id
+            else None
+        )
+    else:
+        detail = _public_text(str(error.detail)) or "Request failed."
+        hint = _public_text(error.hint)
+        errors = _public_errors(error.errors)
+    body = {
+        "type": ERROR_TYPE_BASE + code.value.lower().replace("_", "-"),
+        "title": title_of(code),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "error_code": code.value,
+        "kind": "Status",
+        "api_version": "v1",
+        "reason": REASONS.get(status, "Unknown"),
+        "metadata": _present(
+            (("request_id", error.request_id), ("timestamp", datetime.now(UTC).isoformat()))
+        ),
+        "errors": errors,
+        "hint": hint,
+    }
+    if error.details and (error.kind is not None or errors):
+        body["details"] = _present((("name", error.name), ("kind", error.kind), ("causes", errors)))
+    return _present(body.items())

@@ -1,0 +1,175 @@
+"""Where every error becomes the envelope: DRF's ``EXCEPTION_HANDLER`` and Django's
+``handler400`` / ``handler404`` / ``handler500``.
+
+``to_api_error`` translates any exception into an ``APIError`` (one small translator per kind of
+exception, tried in order); ``controlplane.api.envelope.render`` renders it. Database errors and
+crashes are logged and answered 500 with a generic ``detail``; nothing is re-raised, so no HTML
+error page reaches an API client.
+
+Deliberate difference from the reference: unknown routes (404 ``RESOURCE_NOT_FOUND``) and wrong
+methods (405 ``METHOD_NOT_ALLOWED``) use the envelope too, where it answers ``{"detail": ...}``.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+
+import pydantic
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DatabaseError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+
+from tenancy.exceptions import InvalidTenantId
+
+from .envelope import render
+from .exceptions import APIError, ErrorCode, format_field_path, pydantic_errors, validation_error
+
+logger = logging.getLogger("controlplane.api")
+
+TENANT_HEADER_HINT = (
+    "Send 1-64 characters from letters, digits, '.', '_', ':' and '-', or omit the header to use "
+    "the default tenant."
+)
+
+
+def _drf_errors(detail, parts: tuple = ()) -> list[dict]:
+    """DRF's nested ``ValidationError.detail`` as flat ``errors[]`` items."""
+    if isinstance(detail, dict):
+        return [item for key, val in detail.items() for item in _drf_errors(val, (*parts, key))]
+    if isinstance(detail, list) and not all(isinstance(item, str) for item in detail):
+        return [item for i, val in enumerate(detail) for item in _drf_errors(val, (*parts, i))]
+    return [
+        {
+            "resource": "Request",
+            "field": format_field_path(parts),
+            "code": getattr(item, "code", "invalid"),
+            "message": str(item),
+        }
+        for item in (detail if isinstance(detail, list) else [detail])
+    ]
+
+
+def _parse_error(exc: drf_exceptions.ParseError) -> APIError:
+    item = {
+        "resource": "Request",
+        "field": "body",
+        "code": "json_invalid",
+        "message": f"JSON decode error: {exc.detail}",
+    }
+    return validation_error([item])
+
+
+def _unsupported_media_type(exc: drf_exceptions.UnsupportedMediaType) -> APIError:
+    detail = f"{exc.detail} Send the body as JSON with 'Content-Type: application/json'."
+    return APIError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, detail, details=False)
+
+
+def _other_drf_error(exc: drf_exceptions.APIException) -> APIError:
+    status = exc.status_code
+    code = ErrorCode.VALIDATION_ERROR if status < 500 else ErrorCode.INTERNAL_ERROR
+    return APIError(status, code, str(exc.detail), details=False)
+
+
+def _too_big(exc: RequestDataTooBig) -> APIError:
+    return APIError(
+        413,
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        f"Request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        hint="Send a smaller body (split observability batches).",
+        details=False,
+    )
+
+
+def _invalid_tenant(exc: InvalidTenantId) -> APIError:
+    item = {
+        "resource": "Request",
+        "field": "header.X-Tenant-Id",
+        "code": "invalid_tenant_id",
+        "message": str(exc),
+        "value": exc.value,
+    }
+    detail = f"Invalid X-Tenant-Id header: {exc}"
+    return APIError(400, ErrorCode.VALIDATION_ERROR, detail, errors=[item], hint=TENANT_HEADER_HINT)
+
+
+def _database_error(exc: DatabaseError) -> APIError:
+    logger.error("Database error", exc_info=exc)
+    return APIError(500, ErrorCode.DATABASE_ERROR, "", details=False)
+
+
+# Tried in order; the first matching class wins (subclasses before their bases).
+TRANSLATORS: tuple[tuple[type[BaseException], Callable[..., APIError]], ...] = (
+    (APIError, lambda exc: exc),
+    (pydantic.ValidationError, lambda exc: validation_error(pydantic_errors(exc))),
+    (drf_exceptions.ParseError, _parse_error),
+    (drf_exceptions.ValidationError, lambda exc: validation_error(_drf_errors(exc.detail))),
+    (
+        drf_exceptions.MethodNotAllowed,
+        lambda exc: APIError(405, ErrorCode.METHOD_NOT_ALLOWED, str(exc.detail), details=False),
+    ),
+    (drf_exceptions.UnsupportedMediaType, _unsupported_media_type),
+    (
+        Http404 | drf_exceptions.NotFound,
+        lambda exc: APIError(
+            404, ErrorCode.RESOURCE_NOT_FOUND, "Requested resource was not found.", details=False
+        ),
+    ),
+    (drf_exceptions.APIException, _other_drf_error),
+    (RequestDataTooBig, _too_big),
+    (InvalidTenantId, _invalid_tenant),
+    (
+        SuspiciousOperation,
+        lambda exc: APIError(400, ErrorCode.VALIDATION_ERROR, "Bad request.", details=False),
+    ),
+    (DatabaseError, _database_error),
+)
+
+
+def to_api_error(exc: BaseException) -> APIError:
+    """The ``APIError`` that answers ``exc``; an unknown exception is logged with a fresh
+    8-character request id and becomes 500 ``INTERNAL_ERROR`` quoting it."""
+    for cls, translate in TRANSLATORS:
+        if isinstance(exc, cls):
+            return translate(exc)
+    request_id = uuid.uuid4().hex[:8]
+    logger.error("Unhandled exception (error_id=%s)", request_id, exc_info=exc)
+    return APIError(500, ErrorCode.INTERNAL_ERROR, "", details=False, request_id=request_id)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    """DRF ``EXCEPTION_HANDLER``: every exception raised in a view becomes an envelope response."""
+    request = context.get("request")
+    error = to_api_error(exc)
+    body = render(error, instance=request.path if request is not None else None)
+    return Response(body, status=error.status_code)
+
+
+def error_response(request, error: APIError) -> JsonResponse:
+    """The envelope of ``error`` as a plain Django response (for middleware and URL handlers)."""
+    return JsonResponse(render(error, instance=request.path), status=error.status_code)
+
+
+def bad_request(request, exception=None):
+    """``handler400``: a malformed tenant id (``InvalidTenantId``: ``errors[0].field ==
+    "header.X-Tenant-Id"``, code ``invalid_tenant_id``) or another ``BadRequest``."""
+    if isinstance(exception, InvalidTenantId):
+        return error_response(request, _invalid_tenant(exception))
+    return error_response(
+        request, APIError(400, ErrorCode.VALIDATION_ERROR, "Bad request.", details=False)
+    )
+
+
+def page_not_found(request, exception=None):
+    """``handler404``: unknown routes answer with the envelope (``RESOURCE_NOT_FOUND``)."""
+    detail = f"No route matches {request.method} {request.path}."
+    return error_response(
+        request, APIError(404, ErrorCode.RESOURCE_NOT_FOUND, detail, details=False)
+    )
+
+
+def server_error(request):
+    """``handler500``: a crash outside DRF views; generic ``INTERNAL_ERROR``."""
+    return error_response(request, APIError(500, ErrorCode.INTERNAL_ERROR, "", details=False))

@@ -1,0 +1,29 @@
+"""Template-backed control input (``data`` with a non-null ``template``), refused up front.
+
+Deliberate difference from the reference, which renders templates: create, set-data and validate
+answer 422 ``VALIDATION_ERROR`` with code ``template_not_supported`` at ``data.template``.
+"""
+
+from typing import Any
+
+from controlplane.api.exceptions import validation_error
+
+from .predicates import has_template
+
+TEMPLATE_NOT_SUPPORTED = (
+    "Template-backed controls are not supported by this server; send a rendered control "
+    "definition (condition, execution, action) without 'template'."
+)
+
+
+def refuse_template_input(body: Any) -> None:
+    """Raise 422 ``VALIDATION_ERROR`` when ``body["data"]`` is template-backed input."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if has_template(data):
+        item = {
+            "resource": "Control",
+            "field": "data.template",
+            "code": "template_not_supported",
+            "message": TEMPLATE_NOT_SUPPORTED,
+        }
+        raise validation_error([item], detail="Template-backed controls are not supported")
