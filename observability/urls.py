@@ -1,23 +1,11 @@
-"""Routes of the v1 observability endpoints (included under ``/api/v1/``)."""
+"""Routes of the v1 observability endpoints (included under ``/api/v1/``; see
+``controlplane.api.routers``)."""
 
-from django.urls import path
+from controlplane.api.routers import APIRouter
 
 from .views import ObservabilityViewSet
 
-urlpatterns = [
-    path(
-        "observability/events",
-        ObservabilityViewSet.as_view({"post": "ingest"}),
-        name="observability-events",
-    ),
-    path(
-        "observability/events/query",
-        ObservabilityViewSet.as_view({"post": "query"}),
-        name="observability-events-query",
-    ),
-    path(
-        "observability/status",
-        ObservabilityViewSet.as_view({"get": "status"}),
-        name="observability-status",
-    ),
-]
+router = APIRouter()
+router.register("observability", ObservabilityViewSet, basename="observability")
+
+urlpatterns = router.urls

@@ -21,15 +21,15 @@ from agent_control_models.observability import (
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.exceptions import validation_error
+from controlplane.api.openapi import documented
 from controlplane.api.validation import validate_body
 
 from . import selectors, services
-
-TAGS = ["observability"]
 
 
 def json_body(request: Request):
@@ -42,15 +42,12 @@ def json_body(request: Request):
     return request.data
 
 
+@extend_schema(tags=["observability"])
 class ObservabilityViewSet(viewsets.ViewSet):
-    """Control execution events: ingest, query, status."""
+    """Control execution events: ingest, query, status (registered at ``observability``)."""
 
-    @extend_schema(
-        operation_id="ingest_events",
-        request=BatchEventsRequest,
-        responses={202: BatchEventsResponse},
-        tags=TAGS,
-    )
+    @documented("ingest_events", {202: BatchEventsResponse}, request=BatchEventsRequest)
+    @action(detail=False, methods=["post"], url_path="events")
     def ingest(self, request: Request) -> Response:
         """``POST /observability/events`` -> 202 ``{"received", "enqueued", "dropped",
         "status"}`` (see ``services.events_ingest`` for duplicates and failures); 422
@@ -59,21 +56,16 @@ class ObservabilityViewSet(viewsets.ViewSet):
         body = validate_body(BatchEventsRequest, json_body(request))
         return Response(services.events_ingest(request=body), status=202)
 
-    @extend_schema(
-        operation_id="query_events",
-        request=EventQueryRequest,
-        responses=EventQueryResponse,
-        tags=TAGS,
-    )
+    @documented("query_events", EventQueryResponse, request=EventQueryRequest)
+    @action(detail=False, methods=["post"], url_path="events/query")
     def query(self, request: Request) -> Response:
         """``POST /observability/events/query`` -> ``{"events", "total", "limit", "offset"}`` over
         the caller's tenant only (see ``selectors.events_query``); 422 for invalid filters."""
         body = validate_body(EventQueryRequest, json_body(request))
         return Response(selectors.events_query(query=body))
 
-    @extend_schema(
-        operation_id="get_observability_status", responses=OpenApiTypes.OBJECT, tags=TAGS
-    )
+    @documented("get_observability_status", OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"])
     def status(self, request: Request) -> Response:
         """``GET /observability/status`` -> ``{"status": "ok", "ingestor_initialized": true,
         "store_initialized": true}`` (static: ingestion and storage are this process and its

@@ -1,6 +1,6 @@
 """``AgentViewSet``: the agent endpoints of the v1 API (API.md 1(a), 1(b), 3.1, 3.2).
 
-Routes (``agents/urls.py``, all under ``/api/v1/``)::
+Routes (bound by ``controlplane.api.routers.APIRouter`` in ``agents/urls.py``, under ``/api/v1/``)::
 
     GET   agents                                   list           AgentSummary page
     POST  agents/initAgent                         init_agent     register / re-register
@@ -27,11 +27,12 @@ from agent_control_models.server import (
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.exceptions import APIError, ErrorCode
-from controlplane.api.openapi import query_parameters
+from controlplane.api.openapi import documented, query_parameters
 from controlplane.api.validation import validate_body, validate_query
 from policies.definitions.effective import controls_body, matches_state
 from policies.definitions.parsing import parse_control_rows
@@ -45,18 +46,14 @@ from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
 from .params import agent_name_from_path, check_name_length, clamp_limit
 
-TAGS = ["agents"]
 
-
+@extend_schema(tags=["agents"])
 class AgentViewSet(viewsets.ViewSet):
     """The agent endpoints; agents are addressed by (normalised) name within the caller's tenant."""
 
-    @extend_schema(
-        parameters=query_parameters(ListAgentsQuery),
-        responses=ListAgentsResponse,
-        operation_id="list_agents",
-        tags=TAGS,
-    )
+    lookup_field = "agent_name"
+
+    @documented("list_agents", ListAgentsResponse, parameters=query_parameters(ListAgentsQuery))
     def list(self, request: Request) -> Response:
         """``GET /agents?cursor=&limit=&name=`` -> ``{"agents": [AgentSummary], "pagination"}``.
 
@@ -69,9 +66,8 @@ class AgentViewSet(viewsets.ViewSet):
         limit = clamp_limit(query.limit)
         return Response(agent_list(cursor=cursor, limit=limit, name=query.name))
 
-    @extend_schema(
-        request=InitAgentRequest, responses=InitAgentResponse, operation_id="init_agent", tags=TAGS
-    )
+    @documented("init_agent", InitAgentResponse, request=InitAgentRequest)
+    @action(detail=False, methods=["post"], url_path="initAgent")
     def init_agent(self, request: Request) -> Response:
         """``POST /agents/initAgent`` -> ``InitAgentResponse`` (nested ``null``s kept).
 
@@ -91,7 +87,7 @@ class AgentViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(responses=GetAgentResponse, operation_id="get_agent", tags=TAGS)
+    @documented("get_agent", GetAgentResponse)
     def retrieve(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}`` -> ``{"agent", "steps", "evaluators"}`` (``null``s kept).
 
@@ -99,24 +95,19 @@ class AgentViewSet(viewsets.ViewSet):
         """
         return Response(agent_detail_get(name=agent_name_from_path(agent_name)))
 
-    @extend_schema(
-        request=PatchAgentRequest,
-        responses=PatchAgentResponse,
-        operation_id="patch_agent",
-        tags=TAGS,
-    )
+    @documented("patch_agent", PatchAgentResponse, request=PatchAgentRequest)
     def partial_update(self, request: Request, agent_name: str) -> Response:
         """``PATCH /agents/{agent_name}`` ``{"remove_steps", "remove_evaluators"}`` ->
         ``{"steps_removed", "evaluators_removed"}`` (idempotent). See ``agent_patch``."""
         body = validate_body(PatchAgentRequest, request.data)
         return Response(agent_patch(name=agent_name_from_path(agent_name), request=body))
 
-    @extend_schema(
+    @documented(
+        "list_agent_controls",
+        AgentControlsResponse,
         parameters=query_parameters(AgentControlsQuery),
-        responses=AgentControlsResponse,
-        operation_id="list_agent_controls",
-        tags=TAGS,
     )
+    @action(detail=True, methods=["get"])
     def controls(self, request: Request, agent_name: str) -> HttpResponse:
         """``GET /agents/{agent_name}/controls`` -> ``{"controls": [{"id", "name", "control"}]}``
         (``null``s omitted), the effective controls, id descending, filtered by
@@ -144,12 +135,10 @@ class AgentViewSet(viewsets.ViewSet):
         ]
         return HttpResponse(controls_body(rows), content_type="application/json")
 
-    @extend_schema(
-        parameters=query_parameters(PageQuery),
-        responses=ListEvaluatorsResponse,
-        operation_id="list_agent_evaluators",
-        tags=TAGS,
+    @documented(
+        "list_agent_evaluators", ListEvaluatorsResponse, parameters=query_parameters(PageQuery)
     )
+    @action(detail=True, methods=["get"])
     def evaluators(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/evaluators?cursor=&limit=`` ->
         ``{"evaluators": [{"name", "description", "config_schema"}], "pagination"}``; ``limit``
@@ -159,7 +148,8 @@ class AgentViewSet(viewsets.ViewSet):
         limit = clamp_limit(query.limit)
         return Response(agent_evaluator_list(name=name, cursor=query.cursor, limit=limit))
 
-    @extend_schema(responses=EvaluatorSchemaItem, operation_id="get_agent_evaluator", tags=TAGS)
+    @documented("get_agent_evaluator", EvaluatorSchemaItem)
+    @action(detail=True, methods=["get"], url_path="evaluators/<str:evaluator_name>")
     def evaluator(self, request: Request, agent_name: str, evaluator_name: str) -> Response:
         """``GET /agents/{agent_name}/evaluators/{evaluator_name}`` ->
         ``{"name", "description", "config_schema"}``.

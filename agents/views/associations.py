@@ -1,9 +1,10 @@
 """``AgentPolicyViewSet`` and ``AgentControlViewSet``: an agent's policy and direct-control links
 (``shared/API.md`` section 1(e)).
 
-Integer path ids are parsed before the agent name is checked, as FastAPI validates declared path
-parameters before the reference's handler normalises the name: a bad id is a 422 ``path.<name>``,
-a bad name a 422 "Invalid agent_name", never a routing 404.
+Both are registered under ``agents/<agent_name>`` (``agents/urls.py``). Integer path ids are parsed
+before the agent name is checked, as FastAPI validates declared path parameters before the
+reference's handler normalises the name: a bad id is a 422 ``path.<name>``, a bad name a 422
+"Invalid agent_name", never a routing 404.
 """
 
 from agent_control_models.server import (
@@ -16,129 +17,110 @@ from agent_control_models.server import (
 )
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.openapi import path_int
+from controlplane.api.openapi import documented, path_int
 from controlplane.api.validation import int_from_path
 
 from ..services import associations as services
 from .params import agent_name_from_path
 
-TAGS = ["agents"]
-POLICY_ID = path_int("policy_id")
-CONTROL_ID = path_int("control_id")
+POLICY_ID = [path_int("policy_id")]
+CONTROL_ID = [path_int("control_id")]
 SUCCESS = {"success": True}
 
 
+@extend_schema(tags=["agents"])
 class AgentPolicyViewSet(viewsets.ViewSet):
     """The agent's policies (``AgentPolicy`` rows), plus the single-policy compatibility routes."""
 
-    @extend_schema(
-        operation_id="add_agent_policy",
-        request=None,
-        responses=AssocResponse,
-        parameters=[POLICY_ID],
-        tags=TAGS,
-    )
-    def add(self, request: Request, agent_name: str, policy_id: str) -> Response:
+    lookup_field = "agent_name"
+
+    @documented("add_agent_policy", AssocResponse, parameters=POLICY_ID)
+    @action(detail=True, methods=["post"], url_path="policies/<str:policy_id>")
+    def policy_link(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``POST /agents/{agent_name}/policies/{policy_id}`` -> ``{"success": true}`` (additive,
         idempotent); 404 ``AGENT_NOT_FOUND`` / ``POLICY_NOT_FOUND``."""
         pid = int_from_path(policy_id, "policy_id")
         services.agent_add_policy(agent_name=agent_name_from_path(agent_name), policy_id=pid)
         return Response(SUCCESS)
 
-    @extend_schema(
-        operation_id="remove_agent_policy",
-        request=None,
-        responses=AssocResponse,
-        parameters=[POLICY_ID],
-        tags=TAGS,
-    )
-    def remove(self, request: Request, agent_name: str, policy_id: str) -> Response:
+    @policy_link.mapping.delete
+    @documented("remove_agent_policy", AssocResponse, parameters=POLICY_ID)
+    def policy_unlink(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``DELETE /agents/{agent_name}/policies/{policy_id}`` -> ``{"success": true}`` (also when
         not linked); 404 ``AGENT_NOT_FOUND`` / ``POLICY_NOT_FOUND``."""
         pid = int_from_path(policy_id, "policy_id")
         services.agent_remove_policy(agent_name=agent_name_from_path(agent_name), policy_id=pid)
         return Response(SUCCESS)
 
-    @extend_schema(operation_id="get_agent_policies", responses=GetAgentPoliciesResponse, tags=TAGS)
-    def list(self, request: Request, agent_name: str) -> Response:
+    @documented("get_agent_policies", GetAgentPoliciesResponse)
+    @action(detail=True, methods=["get"])
+    def policies(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/policies`` -> ``{"policy_ids": [int, ...]}`` (ascending);
         404 ``AGENT_NOT_FOUND``."""
         name = agent_name_from_path(agent_name)
         return Response({"policy_ids": services.agent_policy_ids(agent_name=name)})
 
-    @extend_schema(
-        operation_id="remove_all_agent_policies", request=None, responses=AssocResponse, tags=TAGS
-    )
-    def remove_all(self, request: Request, agent_name: str) -> Response:
+    @policies.mapping.delete
+    @documented("remove_all_agent_policies", AssocResponse)
+    def policies_unlink(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policies`` -> ``{"success": true}``; 404
         ``AGENT_NOT_FOUND``."""
         services.agent_remove_all_policies(agent_name=agent_name_from_path(agent_name))
         return Response(SUCCESS)
 
-    @extend_schema(
-        operation_id="set_agent_policy",
-        request=None,
-        responses=SetPolicyResponse,
-        parameters=[POLICY_ID],
-        tags=TAGS,
-    )
-    def assign(self, request: Request, agent_name: str, policy_id: str) -> Response:
+    @documented("set_agent_policy", SetPolicyResponse, parameters=POLICY_ID)
+    @action(detail=True, methods=["post"], url_path="policy/<str:policy_id>")
+    def policy_assign(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``POST /agents/{agent_name}/policy/{policy_id}`` (compatibility; replaces every link)
         -> ``{"success": true, "old_policy_id": int | null}``; 404 agent or policy."""
         pid = int_from_path(policy_id, "policy_id")
         old = services.agent_set_policy(agent_name=agent_name_from_path(agent_name), policy_id=pid)
         return Response({"success": True, "old_policy_id": old})
 
-    @extend_schema(operation_id="get_agent_policy", responses=GetPolicyResponse, tags=TAGS)
-    def retrieve_assigned(self, request: Request, agent_name: str) -> Response:
+    @documented("get_agent_policy", GetPolicyResponse)
+    @action(detail=True, methods=["get"])
+    def policy(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/policy`` (compatibility) -> ``{"policy_id": int}`` (the
         smallest linked id); 404 ``AGENT_NOT_FOUND``, or ``POLICY_NOT_FOUND`` if none."""
         name = agent_name_from_path(agent_name)
         return Response({"policy_id": services.agent_policy_id(agent_name=name)})
 
-    @extend_schema(
-        operation_id="delete_agent_policy", request=None, responses=DeletePolicyResponse, tags=TAGS
-    )
-    def unassign(self, request: Request, agent_name: str) -> Response:
+    @policy.mapping.delete
+    @documented("delete_agent_policy", DeletePolicyResponse)
+    def policy_unassign(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policy`` (compatibility; removes every link) ->
         ``{"success": true}``; 404 ``AGENT_NOT_FOUND``, or ``POLICY_NOT_FOUND`` if none."""
         services.agent_delete_policy(agent_name=agent_name_from_path(agent_name))
         return Response(SUCCESS)
 
 
+@extend_schema(tags=["agents"])
 class AgentControlViewSet(viewsets.ViewSet):
     """The agent's direct controls (``AgentControl`` rows)."""
 
-    @extend_schema(
-        operation_id="add_agent_control",
-        request=None,
-        responses=AssocResponse,
-        parameters=[CONTROL_ID],
-        tags=TAGS,
-    )
-    def add(self, request: Request, agent_name: str, control_id: str) -> Response:
+    lookup_field = "agent_name"
+
+    @documented("add_agent_control", AssocResponse, parameters=CONTROL_ID)
+    @action(detail=True, methods=["post"], url_path="controls/<str:control_id>")
+    def control_link(self, request: Request, agent_name: str, control_id: str) -> Response:
         """``POST /agents/{agent_name}/controls/{control_id}`` -> ``{"success": true}``
         (idempotent); 404 ``AGENT_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
         cid = int_from_path(control_id, "control_id")
         services.agent_add_control(agent_name=agent_name_from_path(agent_name), control_id=cid)
         return Response(SUCCESS)
 
-    @extend_schema(
-        operation_id="remove_agent_control",
-        request=None,
-        responses=RemoveAgentControlResponse,
-        parameters=[CONTROL_ID],
-        tags=TAGS,
-    )
-    def remove(self, request: Request, agent_name: str, control_id: str) -> Response:
+    @control_link.mapping.delete
+    @documented("remove_agent_control", RemoveAgentControlResponse, parameters=CONTROL_ID)
+    def control_unlink(self, request: Request, agent_name: str, control_id: str) -> Response:
         """``DELETE /agents/{agent_name}/controls/{control_id}`` -> ``{"success": true,
         "removed_direct_association": bool, "control_still_active": bool}``; 404 agent or
         control."""
         cid = int_from_path(control_id, "control_id")
-        result = services.agent_remove_control(
-            agent_name=agent_name_from_path(agent_name), control_id=cid
+        name = agent_name_from_path(agent_name)
+        return Response(
+            {"success": True, **services.agent_remove_control(agent_name=name, control_id=cid)}
         )
-        return Response({"success": True, **result})

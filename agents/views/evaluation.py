@@ -3,6 +3,7 @@
 from agent_control_models import EvaluationRequest, EvaluationResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,7 +15,8 @@ from ..evaluation import step_evaluate
 
 
 class EvaluationViewSet(viewsets.ViewSet):
-    """Evaluate one agent step against the agent's effective server-side controls.
+    """Evaluate one agent step against the agent's effective server-side controls (registered at
+    the empty prefix: its one action is ``POST /evaluation``).
 
     The step is evaluated, never stored, so its body is parsed without the storage checks (NUL
     characters, unpaired surrogates and deep nesting are fine), and the response escapes
@@ -31,7 +33,8 @@ class EvaluationViewSet(viewsets.ViewSet):
         operation_id="evaluate",
         summary="Analyze content safety",
     )
-    def create(self, request: Request) -> Response:
+    @action(detail=False, methods=["post"])
+    def evaluation(self, request: Request) -> Response:
         """Mirrors ``POST /api/v1/evaluation``: 200 with ``is_safe``, ``confidence``,
         ``matches``/``errors``/``non_matches`` (``null`` when empty); 404 ``AGENT_NOT_FOUND``
         (unknown agent, or another tenant's); 422 ``VALIDATION_ERROR`` (body, e.g. a ``tool`` step

@@ -6,7 +6,7 @@ reference's 422, not a routing 404); these helpers document their real types.
 
 import pydantic
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from pydantic_core import PydanticUndefined
 
 _TYPES = {int: OpenApiTypes.INT, bool: OpenApiTypes.BOOL, str: OpenApiTypes.STR}
@@ -33,3 +33,16 @@ def query_parameters(model: type[pydantic.BaseModel]) -> list[OpenApiParameter]:
             )
         )
     return parameters
+
+
+def documented(operation_id: str, responses, *, request=None, parameters=(), **extra):
+    """``extend_schema`` for one operation: the reference's ``operation_id``, the response model
+    (or ``{status: model}``), the request model (``None``: no body) and extra ``parameters``.
+    Tags are set once per viewset with ``extend_schema(tags=[...])`` on the class."""
+    return extend_schema(
+        operation_id=operation_id,
+        request=request,
+        responses=responses,
+        parameters=list(parameters) or None,
+        **extra,
+    )

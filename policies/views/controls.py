@@ -32,10 +32,11 @@ from agent_control_models.server import (
 )
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.openapi import path_int, query_parameters
+from controlplane.api.openapi import documented, path_int, query_parameters
 from controlplane.api.validation import gather, int_from_path, validate_body, validate_query
 
 from ..definitions.errors import corrupted_control
@@ -49,7 +50,6 @@ from ..selectors.lookups import control_get
 from ..services.controls import control_create, control_delete, control_patch, control_set_data
 from ..signals import control_validating
 
-TAGS = ["controls"]
 CONTROL_ID = path_int("control_id")
 VERSION_NUM = path_int("version_num")
 
@@ -76,15 +76,13 @@ def _parsed(control: Control) -> ParsedControl:
     return parsed
 
 
+@extend_schema(tags=["controls"])
 class ControlViewSet(viewsets.ViewSet):
     """Controls: create, browse, read, edit, soft delete, validate, schema, version history."""
 
-    @extend_schema(
-        operation_id="create_control",
-        request=CreateControlRequest,
-        responses=CreateControlResponse,
-        tags=TAGS,
-    )
+    lookup_field = "control_id"
+
+    @documented("create_control", CreateControlResponse, request=CreateControlRequest)
     def create(self, request: Request) -> Response:
         """``PUT /controls`` -> ``{"control_id": int}``; 409 ``CONTROL_NAME_CONFLICT``, 422
         ``VALIDATION_ERROR`` (name, definition, built-in evaluator config, template input), and
@@ -94,30 +92,25 @@ class ControlViewSet(viewsets.ViewSet):
         control = control_create(request=body)
         return Response({"control_id": control.pk})
 
-    @extend_schema(
-        operation_id="list_controls",
-        parameters=query_parameters(ListControlsQuery),
-        responses=ListControlsResponse,
-        tags=TAGS,
+    @documented(
+        "list_controls", ListControlsResponse, parameters=query_parameters(ListControlsQuery)
     )
-    def list_controls(self, request: Request) -> Response:
+    def list(self, request: Request) -> Response:
         """``GET /controls`` -> ``{"controls": [ControlSummary], "pagination"}`` (id descending,
-        cursor = id); 422 for a bad parameter or ``limit`` outside 1..100. (Not named ``list``:
-        the OpenAPI generator would document a ``list`` action as an array.)"""
+        cursor = id); 422 for a bad parameter or ``limit`` outside 1..100."""
         query = validate_query(ListControlsQuery, request.query_params)
         return Response(control_list(query=query))
 
-    @extend_schema(operation_id="get_control_schema", responses=GetControlSchemaResponse, tags=TAGS)
+    @documented("get_control_schema", GetControlSchemaResponse)
+    @action(detail=False, methods=["get"], url_path="schema", url_name="schema")
     def json_schema(self, request: Request) -> Response:
         """``GET /controls/schema`` -> ``{"schema": <JSON Schema of ControlDefinition>}``."""
         return Response({"schema": control_schema()})
 
-    @extend_schema(
-        operation_id="validate_control_data",
-        request=ValidateControlDataRequest,
-        responses=ValidateControlDataResponse,
-        tags=TAGS,
+    @documented(
+        "validate_control_data", ValidateControlDataResponse, request=ValidateControlDataRequest
     )
+    @action(detail=False, methods=["post"])
     def validate(self, request: Request) -> Response:
         """``POST /controls/validate`` -> ``{"success": true}``; the same 4xx as create (no name
         check); nothing is stored."""
@@ -125,9 +118,7 @@ class ControlViewSet(viewsets.ViewSet):
         control_validating.send(sender=Control, definition=body.data)
         return Response({"success": True})
 
-    @extend_schema(
-        operation_id="get_control", parameters=[CONTROL_ID], responses=GetControlResponse, tags=TAGS
-    )
+    @documented("get_control", GetControlResponse, parameters=[CONTROL_ID])
     def retrieve(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}`` -> ``{"id", "name", "cloned_from_control_id", "data"}`` with
         every field of the definition, nulls included; 404, 422 ``CORRUPTED_DATA``."""
@@ -141,12 +132,8 @@ class ControlViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(
-        operation_id="patch_control",
-        parameters=[CONTROL_ID],
-        request=PatchControlRequest,
-        responses=PatchControlResponse,
-        tags=TAGS,
+    @documented(
+        "patch_control", PatchControlResponse, request=PatchControlRequest, parameters=[CONTROL_ID]
     )
     def partial_update(self, request: Request, control_id: str) -> Response:
         """``PATCH /controls/{id}`` ``{"name"?, "enabled"?}`` -> ``{"success", "name",
@@ -157,11 +144,10 @@ class ControlViewSet(viewsets.ViewSet):
         )
         return Response(control_patch(control_id=control_id, request=body))
 
-    @extend_schema(
-        operation_id="delete_control",
+    @documented(
+        "delete_control",
+        DeleteControlResponse,
         parameters=[CONTROL_ID, *query_parameters(DeleteControlQuery)],
-        responses=DeleteControlResponse,
-        tags=TAGS,
     )
     def destroy(self, request: Request, control_id: str) -> Response:
         """``DELETE /controls/{id}?force=false`` -> soft delete with the dissociation lists;
@@ -172,12 +158,8 @@ class ControlViewSet(viewsets.ViewSet):
         )
         return Response(control_delete(control_id=control_id, force=query.force))
 
-    @extend_schema(
-        operation_id="get_control_data",
-        parameters=[CONTROL_ID],
-        responses=GetControlDataResponse,
-        tags=TAGS,
-    )
+    @documented("get_control_data", GetControlDataResponse, parameters=[CONTROL_ID])
+    @action(detail=True, methods=["get"])
     def data(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}/data`` -> ``{"data": {...}}`` without null fields (a selector
         saved without ``path`` reads back as ``"*"``); 404, 422 ``CORRUPTED_DATA``."""
@@ -185,12 +167,12 @@ class ControlViewSet(viewsets.ViewSet):
         model = _parsed(control).model
         return Response({"data": model.model_dump(mode="json", by_alias=True, exclude_none=True)})
 
-    @extend_schema(
-        operation_id="set_control_data",
-        parameters=[CONTROL_ID],
+    @data.mapping.put
+    @documented(
+        "set_control_data",
+        SetControlDataResponse,
         request=SetControlDataRequest,
-        responses=SetControlDataResponse,
-        tags=TAGS,
+        parameters=[CONTROL_ID],
     )
     def set_data(self, request: Request, control_id: str) -> Response:
         """``PUT /controls/{id}/data`` ``{"data"}`` (full replace) -> ``{"success": true}``; 404,
@@ -202,12 +184,12 @@ class ControlViewSet(viewsets.ViewSet):
         control_set_data(control_id=control_id, request=body)
         return Response({"success": True})
 
-    @extend_schema(
-        operation_id="list_control_versions",
+    @documented(
+        "list_control_versions",
+        ListControlVersionsResponse,
         parameters=[CONTROL_ID, *query_parameters(ListVersionsQuery)],
-        responses=ListControlVersionsResponse,
-        tags=TAGS,
     )
+    @action(detail=True, methods=["get"])
     def versions(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}/versions?cursor=&limit=`` -> ``{"versions", "pagination"}``,
         newest first, also for deleted controls; 404, 422."""
@@ -217,12 +199,10 @@ class ControlViewSet(viewsets.ViewSet):
         )
         return Response(control_version_list(control_id=control_id, query=query))
 
-    @extend_schema(
-        operation_id="get_control_version",
-        parameters=[CONTROL_ID, VERSION_NUM],
-        responses=GetControlVersionResponse,
-        tags=TAGS,
+    @documented(
+        "get_control_version", GetControlVersionResponse, parameters=[CONTROL_ID, VERSION_NUM]
     )
+    @action(detail=True, methods=["get"], url_path="versions/<str:version_num>")
     def version(self, request: Request, control_id: str, version_num: str) -> Response:
         """``GET /controls/{id}/versions/{n}`` -> the version with its ``snapshot``; 404
         ``CONTROL_NOT_FOUND`` / ``CONTROL_VERSION_NOT_FOUND``, 422."""

@@ -14,28 +14,26 @@ from agent_control_models.server import (
 )
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.openapi import path_int
+from controlplane.api.openapi import documented, path_int
 from controlplane.api.validation import ints_from_path, validate_body
 
 from ..services import policies as services
 
-TAGS = ["policies"]
 POLICY_ID = path_int("policy_id")
 CONTROL_ID = path_int("control_id")
 
 
+@extend_schema(tags=["policies"])
 class PolicyViewSet(viewsets.ViewSet):
     """Policies: create, and manage the controls they contain."""
 
-    @extend_schema(
-        operation_id="create_policy",
-        request=CreatePolicyRequest,
-        responses=CreatePolicyResponse,
-        tags=TAGS,
-    )
+    lookup_field = "policy_id"
+
+    @documented("create_policy", CreatePolicyResponse, request=CreatePolicyRequest)
     def create(self, request: Request) -> Response:
         """``PUT /policies`` ``{"name": SlugName}`` -> ``{"policy_id": int}``; 409
         ``POLICY_NAME_CONFLICT``; 422 for a bad or missing name."""
@@ -43,41 +41,27 @@ class PolicyViewSet(viewsets.ViewSet):
         policy = services.policy_create(request=body)
         return Response({"policy_id": policy.pk})
 
-    @extend_schema(
-        operation_id="add_control_to_policy",
-        request=None,
-        responses=AssocResponse,
-        parameters=[POLICY_ID, CONTROL_ID],
-        tags=TAGS,
-    )
-    def add_control(self, request: Request, policy_id: str, control_id: str) -> Response:
+    @documented("add_control_to_policy", AssocResponse, parameters=[POLICY_ID, CONTROL_ID])
+    @action(detail=True, methods=["post"], url_path="controls/<str:control_id>")
+    def control_link(self, request: Request, policy_id: str, control_id: str) -> Response:
         """``POST /policies/{policy_id}/controls/{control_id}`` -> ``{"success": true}``
         (idempotent); 404 ``POLICY_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
         pid, cid = ints_from_path(policy_id=policy_id, control_id=control_id)
         services.policy_add_control(policy_id=pid, control_id=cid)
         return Response({"success": True})
 
-    @extend_schema(
-        operation_id="remove_control_from_policy",
-        request=None,
-        responses=AssocResponse,
-        parameters=[POLICY_ID, CONTROL_ID],
-        tags=TAGS,
-    )
-    def remove_control(self, request: Request, policy_id: str, control_id: str) -> Response:
+    @control_link.mapping.delete
+    @documented("remove_control_from_policy", AssocResponse, parameters=[POLICY_ID, CONTROL_ID])
+    def control_unlink(self, request: Request, policy_id: str, control_id: str) -> Response:
         """``DELETE /policies/{policy_id}/controls/{control_id}`` -> ``{"success": true}`` (also
         when the control was not linked); 404 ``POLICY_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
         pid, cid = ints_from_path(policy_id=policy_id, control_id=control_id)
         services.policy_remove_control(policy_id=pid, control_id=cid)
         return Response({"success": True})
 
-    @extend_schema(
-        operation_id="list_policy_controls",
-        responses=GetPolicyControlsResponse,
-        parameters=[POLICY_ID],
-        tags=TAGS,
-    )
-    def list_controls(self, request: Request, policy_id: str) -> Response:
+    @documented("list_policy_controls", GetPolicyControlsResponse, parameters=[POLICY_ID])
+    @action(detail=True, methods=["get"])
+    def controls(self, request: Request, policy_id: str) -> Response:
         """``GET /policies/{policy_id}/controls`` -> ``{"control_ids": [int, ...]}`` (ascending,
         non-deleted controls only); 404 ``POLICY_NOT_FOUND``."""
         (pid,) = ints_from_path(policy_id=policy_id)

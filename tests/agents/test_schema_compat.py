@@ -2,7 +2,11 @@
 
 import pytest
 
-from agents.services.schema_compat import breaking_change_detail, schema_breaking_changes, schema_type
+from agents.services.schema_compat import (
+    breaking_change_detail,
+    schema_breaking_changes,
+    schema_type,
+)
 
 OLD = {
     "type": "object",

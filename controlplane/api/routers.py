@@ -1,0 +1,55 @@
+"""``APIRouter``: DRF's ``SimpleRouter`` shaped like the reference server's routes.
+
+The reference's routes are irregular by REST conventions, and the router keeps them exactly:
+
+- no trailing slash (``/api/v1/agents``, not ``/api/v1/agents/``);
+- the collection answers ``GET`` with ``list`` and ``PUT`` with ``create`` (``PUT /controls`` and
+  ``PUT /policies`` create); there is no ``POST`` on a collection;
+- an item answers ``GET`` / ``PATCH`` / ``DELETE`` with ``retrieve`` / ``partial_update`` /
+  ``destroy`` (no ``PUT``);
+- everything else is an ``@action`` with a ``url_path`` that may hold path converters
+  (``policies/<str:policy_id>``); a viewset registered at the empty prefix holds top-level actions
+  (``POST /evaluation``).
+
+Routes use Django path converters (``str``), so a bad id or name reaches the view and is answered
+with the reference's 422, never a routing 404. Only the methods a viewset implements are bound;
+any other method on a known path is a 405.
+"""
+
+from rest_framework.routers import DynamicRoute, Route, SimpleRouter
+
+
+class APIRouter(SimpleRouter):
+    """The router of the v1 API (see the module docstring)."""
+
+    routes = [
+        Route(
+            url="{prefix}{trailing_slash}",
+            mapping={"get": "list", "put": "create"},
+            name="{basename}-list",
+            detail=False,
+            initkwargs={"suffix": "List"},
+        ),
+        DynamicRoute(
+            url="{prefix}/{url_path}{trailing_slash}",
+            name="{basename}-{url_name}",
+            detail=False,
+            initkwargs={},
+        ),
+        Route(
+            url="{prefix}/{lookup}{trailing_slash}",
+            mapping={"get": "retrieve", "patch": "partial_update", "delete": "destroy"},
+            name="{basename}-detail",
+            detail=True,
+            initkwargs={"suffix": "Instance"},
+        ),
+        DynamicRoute(
+            url="{prefix}/{lookup}/{url_path}{trailing_slash}",
+            name="{basename}-{url_name}",
+            detail=True,
+            initkwargs={},
+        ),
+    ]
+
+    def __init__(self):
+        super().__init__(trailing_slash=False, use_regex_path=False)
