@@ -8,7 +8,7 @@ tenant's policies and controls. Steps and evaluators are shown as readable table
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from tenancy.admin import TenantAdminMixin, TenantInlineMixin
+from tenancy.admin import TenantAdminMixin, TenantInlineMixin, TenantLinkAdmin
 
 from .models import Agent, AgentControl, AgentPolicy
 
@@ -25,11 +25,17 @@ class AgentControlInline(TenantInlineMixin, admin.TabularInline):
     extra = 1
 
 
-def _table(headers, rows):
-    head = format_html_join("", "<th>{}</th>", ((h,) for h in headers))
-    body = format_html_join(
-        "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((c,) for c in r)),) for r in rows)
+def _table(items, columns: tuple[str, ...], empty: str):
+    """``items`` (stored JSON objects) as an HTML table of ``columns``, or ``empty``."""
+    if not items:
+        return empty
+    head = format_html_join("", "<th>{}</th>", ((column,) for column in columns))
+    rows = (
+        (format_html_join("", "<td>{}</td>", ((item.get(c) or "",) for c in columns)),)
+        for item in items
+        if isinstance(item, dict)
     )
+    body = format_html_join("", "<tr>{}</tr>", rows)
     return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
 
 
@@ -61,32 +67,18 @@ class AgentAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="steps (readable)")
     def steps_table(self, obj):
-        rows = [
-            (step.get("type", ""), step.get("name", ""), step.get("description") or "")
-            for step in obj.steps or []
-        ]
-        return _table(("type", "name", "description"), rows) if rows else "no steps"
+        return _table(obj.steps, ("type", "name", "description"), "no steps")
 
     @admin.display(description="evaluators (readable)")
     def evaluators_table(self, obj):
-        rows = [
-            (evaluator.get("name", ""), evaluator.get("description") or "")
-            for evaluator in obj.evaluators or []
-        ]
-        return _table(("name", "description"), rows) if rows else "no evaluators"
+        return _table(obj.evaluators, ("name", "description"), "no evaluators")
 
 
 @admin.register(AgentPolicy)
-class AgentPolicyAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ("agent", "policy", "tenant_id")
-    list_filter = ("tenant_id",)
-    search_fields = ("agent__name", "policy__name")
-    list_select_related = ("agent", "policy")
+class AgentPolicyAdmin(TenantLinkAdmin):
+    link_ends = ("agent", "policy")
 
 
 @admin.register(AgentControl)
-class AgentControlAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ("agent", "control", "tenant_id")
-    list_filter = ("tenant_id",)
-    search_fields = ("agent__name", "control__name")
-    list_select_related = ("agent", "control")
+class AgentControlAdmin(TenantLinkAdmin):
+    link_ends = ("agent", "control")

@@ -20,7 +20,7 @@ from typing import Any
 from agent_control_engine.core import ControlEngine
 from agent_control_models import ControlDefinitionRuntime, EvaluationRequest, EvaluationResponse
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.errors import corrupted_control
 from policies.definitions.parsing import parse_control_text
 
@@ -149,11 +149,12 @@ def step_evaluate(*, request: EvaluationRequest) -> dict:
             kind="Evaluation",
             hint="Check the evaluation request format and control configurations.",
             errors=[
-                {
-                    "resource": "Evaluation",
-                    "code": "evaluation_error",
-                    "message": "Invalid evaluation request or control configuration.",
-                }
+                error_item(
+                    "Evaluation",
+                    None,
+                    "evaluation_error",
+                    "Invalid evaluation request or control configuration.",
+                )
             ],
         ) from exc
     return render_response(response)

@@ -19,7 +19,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 
 from tenancy.fields import TenantForeignKey, TenantManyToManyField
-from tenancy.models import TenantModel
+from tenancy.models import TenantLinkModel, TenantModel, link_keys
 
 from .names import AGENT_NAME_MAX_LENGTH, validate_agent_name
 from .registration_data import EVALUATOR_LIST, STEP_LIST
@@ -103,10 +103,11 @@ class Agent(TenantModel):
             raise ValidationError(errors)
 
 
-class AgentPolicy(TenantModel):
+class AgentPolicy(TenantLinkModel):
     """Agent <-> policy link; takes the agent's tenant."""
 
     tenant_parent = "agent"
+    link_other = "policy"
 
     agent = TenantForeignKey(Agent, on_delete=models.CASCADE, related_name="agent_policies")
     policy = TenantForeignKey(
@@ -115,23 +116,19 @@ class AgentPolicy(TenantModel):
 
     class Meta:
         verbose_name_plural = "agent policies"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant_id", "agent", "policy"], name="agents_agentpolicy_tenant_pair_uniq"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["tenant_id", "policy"], name="agents_agentpolicy_tenant_pol"),
-        ]
-
-    def __str__(self):
-        return f"{self.agent_id} -> policy {self.policy_id}"
+        constraints, indexes = link_keys(
+            "agent",
+            "policy",
+            unique="agents_agentpolicy_tenant_pair_uniq",
+            index="agents_agentpolicy_tenant_pol",
+        )
 
 
-class AgentControl(TenantModel):
+class AgentControl(TenantLinkModel):
     """Agent <-> control direct link; takes the agent's tenant."""
 
     tenant_parent = "agent"
+    link_other = "control"
 
     agent = TenantForeignKey(Agent, on_delete=models.CASCADE, related_name="agent_controls")
     control = TenantForeignKey(
@@ -139,15 +136,9 @@ class AgentControl(TenantModel):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant_id", "agent", "control"],
-                name="agents_agentcontrol_tenant_pair_uniq",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["tenant_id", "control"], name="agents_agentcontrol_tenant_ctl"),
-        ]
-
-    def __str__(self):
-        return f"{self.agent_id} -> control {self.control_id}"
+        constraints, indexes = link_keys(
+            "agent",
+            "control",
+            unique="agents_agentcontrol_tenant_pair_uniq",
+            index="agents_agentcontrol_tenant_ctl",
+        )

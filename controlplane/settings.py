@@ -5,11 +5,13 @@ Environment variables (all optional):
 - ``DATABASE_URL``: a dj-database-url URL; default ``sqlite:///<repo>/db.sqlite3``. For PostgreSQL
   use ``postgresql://user@127.0.0.1:5432/name`` (psycopg 3).
 - ``CONN_MAX_AGE``: seconds a database connection is kept open (default 60; 0 closes per request).
-- ``DJANGO_SECRET_KEY``: required when ``DJANGO_DEBUG`` is off in production; a fixed development
-  key is used otherwise.
+- ``DJANGO_SECRET_KEY``: set it in production; when unset, a fixed, public development key is
+  used (whatever ``DJANGO_DEBUG`` says).
 - ``DJANGO_DEBUG``: ``1`` to enable debug pages (default off, so errors keep the API envelope).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost,[::1]``.
-- ``TENANCY_DEFAULT_TENANT_ID``: the fallback tenant (default ``default-tenant``).
+
+The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) are Django settings with
+defaults in ``tenancy.conf``; none is set here.
 """
 
 import os

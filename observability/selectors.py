@@ -27,30 +27,29 @@ def _in_field_order(data: dict) -> dict:
     return {name: data[name] for name in EVENT_FIELDS if name in data}
 
 
+# Query field -> (lookup, how the value is turned into the lookup's argument); a filter applies
+# when its field is set (truthy; ``matched`` also when ``False``).
+_FILTERS = {
+    "control_execution_id": ("control_execution_id", None),
+    "agent_name": ("agent_name", None),
+    "start_time": ("timestamp__gte", as_utc),
+    "end_time": ("timestamp__lte", as_utc),
+    "trace_id": ("trace_id", None),
+    "span_id": ("span_id", None),
+    "control_ids": ("data__control_id__in", None),
+    "actions": ("data__action__in", expand_action_filter),
+    "matched": ("data__matched", None),
+    "check_stages": ("data__check_stage__in", None),
+    "applies_to": ("data__applies_to__in", None),
+}
+
+
 def _filtered(query: EventQueryRequest):
     rows = ControlExecutionEvent.objects.all()
-    if query.control_execution_id:
-        rows = rows.filter(control_execution_id=query.control_execution_id)
-    if query.agent_name:
-        rows = rows.filter(agent_name=query.agent_name)
-    if query.start_time:
-        rows = rows.filter(timestamp__gte=as_utc(query.start_time))
-    if query.end_time:
-        rows = rows.filter(timestamp__lte=as_utc(query.end_time))
-    if query.trace_id:
-        rows = rows.filter(trace_id=query.trace_id)
-    if query.span_id:
-        rows = rows.filter(span_id=query.span_id)
-    if query.control_ids:
-        rows = rows.filter(data__control_id__in=query.control_ids)
-    if query.actions:
-        rows = rows.filter(data__action__in=expand_action_filter(query.actions))
-    if query.matched is not None:
-        rows = rows.filter(data__matched=query.matched)
-    if query.check_stages:
-        rows = rows.filter(data__check_stage__in=query.check_stages)
-    if query.applies_to:
-        rows = rows.filter(data__applies_to__in=query.applies_to)
+    for field, (lookup, convert) in _FILTERS.items():
+        value = getattr(query, field)
+        if value or (field == "matched" and value is not None):
+            rows = rows.filter(**{lookup: convert(value) if convert else value})
     return rows
 
 

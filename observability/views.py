@@ -25,7 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.exceptions import validation_error
+from controlplane.api.exceptions import error_item, validation_error
 from controlplane.api.openapi import documented
 from controlplane.api.validation import validate_body
 
@@ -36,9 +36,7 @@ def json_body(request: Request):
     """``request.data``, or a 422 ``missing`` (no ``field``) when the request has no body at all,
     as FastAPI answers for a required body."""
     if request.stream is None:
-        raise validation_error(
-            [{"resource": "Request", "code": "missing", "message": "Field required"}]
-        )
+        raise validation_error([error_item("Request", None, "missing", "Field required")])
     return request.data
 
 

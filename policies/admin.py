@@ -6,7 +6,7 @@ choices and inline rows stay within it. Control data is validated with ``agent-c
 
 from django.contrib import admin
 
-from tenancy.admin import TenantAdminMixin, TenantInlineMixin
+from tenancy.admin import TenantAdminMixin, TenantInlineMixin, TenantLinkAdmin
 
 from .definitions.predicates import is_enabled
 from .models import Control, ControlVersion, Policy, PolicyControl
@@ -42,11 +42,8 @@ class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PolicyControl)
-class PolicyControlAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ("policy", "control", "tenant_id")
-    list_filter = ("tenant_id",)
-    search_fields = ("policy__name", "control__name")
-    list_select_related = ("policy", "control")
+class PolicyControlAdmin(TenantLinkAdmin):
+    link_ends = ("policy", "control")
 
 
 @admin.register(ControlVersion)

@@ -15,7 +15,7 @@ from django.db import models
 from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.fields import TenantForeignKey, TenantManyToManyField
-from tenancy.models import TenantModel
+from tenancy.models import TenantLinkModel, TenantModel, link_keys
 
 from .names import SLUG_NAME_MAX_LENGTH, validate_slug_name
 
@@ -107,24 +107,19 @@ class Policy(TenantModel):
         return self.name
 
 
-class PolicyControl(TenantModel):
+class PolicyControl(TenantLinkModel):
     """Policy <-> control link; takes the policy's tenant."""
 
     tenant_parent = "policy"
+    link_other = "control"
 
     policy = TenantForeignKey(Policy, on_delete=models.CASCADE, related_name="policy_controls")
     control = TenantForeignKey(Control, on_delete=models.CASCADE, related_name="policy_controls")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant_id", "policy", "control"],
-                name="policies_policycontrol_tenant_pair_uniq",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["tenant_id", "control"], name="policies_polctl_tenant_ctl"),
-        ]
-
-    def __str__(self):
-        return f"policy {self.policy_id} -> control {self.control_id}"
+        constraints, indexes = link_keys(
+            "policy",
+            "control",
+            unique="policies_policycontrol_tenant_pair_uniq",
+            index="policies_polctl_tenant_ctl",
+        )

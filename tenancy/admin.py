@@ -12,6 +12,7 @@
 The tenancy app registers no ``ModelAdmin`` of its own.
 """
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 
 from .context import require_current_tenant_id, tenant_context
@@ -91,3 +92,25 @@ class TenantAdminMixin(TenantInlineMixin):
     def history_view(self, request, object_id, extra_context=None):
         tenant_id = self.get_form_tenant_id(request, object_id)
         return self._in_tenant(tenant_id, super().history_view, request, object_id, extra_context)
+
+
+class TenantLinkAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Admin of a through model linking two tenant-owned rows (``AgentPolicy``, ...).
+
+    Set ``link_ends`` to its two foreign keys (``("agent", "policy")``): the change list shows both
+    ends and the tenant, filters by tenant, searches both ends' ``link_search_field`` and joins the
+    ends in the list query.
+    """
+
+    link_ends: tuple[str, ...] = ()
+    link_search_field = "name"
+    list_filter = ("tenant_id",)
+
+    def get_list_display(self, request):
+        return (*self.link_ends, "tenant_id")
+
+    def get_search_fields(self, request):
+        return tuple(f"{end}__{self.link_search_field}" for end in self.link_ends)
+
+    def get_list_select_related(self, request):
+        return self.link_ends

@@ -6,9 +6,10 @@ project renders its error envelope there) whatever ``DEBUG`` is, and the view ne
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.urls import get_resolver, get_urlconf
 
-from .context import bind_tenant, reset_tenant
+from .context import tenant_context
 from .exceptions import InvalidTenantId
 from .resolvers import get_tenant_resolver
 from .validators import validate_tenant_id
@@ -17,8 +18,8 @@ from .validators import validate_tenant_id
 class TenantMiddleware:
     """Set ``request.tenant_id`` and bind it for the duration of the request.
 
-    The binding is reset by token in ``finally``, also when the view raises, so a request never
-    inherits the previous request's tenant. Place it before any middleware that queries tenant-owned
+    The binding is reset on the way out (``tenant_context`` resets by token), also when the view
+    raises, so a request never inherits the previous request's tenant. Place it before any middleware that queries tenant-owned
     models.
     """
 
@@ -34,26 +35,25 @@ class TenantMiddleware:
     def __call__(self, request):
         if self.async_mode:
             return self.__acall__(request)
-        try:
-            tenant_id = self.resolve(request)
-        except InvalidTenantId as exc:
-            return self.invalid_tenant_response(request, exc)
-        token = bind_tenant(tenant_id)
-        try:
+        tenant_id, refusal = self.resolve_or_refuse(request)
+        if refusal is not None:
+            return refusal
+        with tenant_context(tenant_id):
             return self.get_response(request)
-        finally:
-            reset_tenant(token)
 
     async def __acall__(self, request):
-        try:
-            tenant_id = self.resolve(request)
-        except InvalidTenantId as exc:
-            return self.invalid_tenant_response(request, exc)
-        token = bind_tenant(tenant_id)
-        try:
+        tenant_id, refusal = self.resolve_or_refuse(request)
+        if refusal is not None:
+            return refusal
+        with tenant_context(tenant_id):
             return await self.get_response(request)
-        finally:
-            reset_tenant(token)
+
+    def resolve_or_refuse(self, request) -> tuple[str | None, HttpResponse | None]:
+        """``(tenant_id, None)``, or ``(None, a 400 response)`` for a malformed tenant id."""
+        try:
+            return self.resolve(request), None
+        except InvalidTenantId as exc:
+            return None, self.invalid_tenant_response(request, exc)
 
     def resolve(self, request) -> str:
         """Run the configured resolver, validate its answer, store it on ``request.tenant_id``."""

@@ -115,3 +115,28 @@ class TenantModel(models.Model):
                 f"{type(self).__name__} {self.pk!r} exists in another tenant; it cannot be "
                 "overwritten from here."
             )
+
+
+class TenantLinkModel(TenantModel):
+    """Abstract base of a through row linking two tenant-owned rows (``AgentPolicy``, ...).
+
+    ``tenant_parent`` names the foreign key whose row's tenant the link copies and ``link_other``
+    the other end; ``Meta`` uses ``link_keys`` for its tenant-leading unique pair and index.
+    """
+
+    link_other: ClassVar[str] = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        parent, other = self.tenant_parent, self.link_other
+        return f"{parent} {getattr(self, f'{parent}_id')} -> {other} {getattr(self, f'{other}_id')}"
+
+
+def link_keys(parent: str, other: str, *, unique: str, index: str) -> tuple[list, list]:
+    """``(constraints, indexes)`` of a link model: ``UNIQUE (tenant_id, parent, other)`` named
+    ``unique`` and an index on ``(tenant_id, other)`` named ``index`` (lookups from the other end).
+    """
+    constraints = [models.UniqueConstraint(fields=["tenant_id", parent, other], name=unique)]
+    return constraints, [models.Index(fields=["tenant_id", other], name=index)]

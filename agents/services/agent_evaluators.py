@@ -17,7 +17,13 @@ import jsonschema
 from agent_control_models import ConditionNode, ControlDefinition
 from agent_control_models.server import EvaluatorSchema
 
-from controlplane.api.exceptions import APIError, ErrorCode, format_field_path, not_found
+from controlplane.api.exceptions import (
+    APIError,
+    ErrorCode,
+    error_item,
+    format_field_path,
+    not_found,
+)
 
 from ..models import Agent
 from ..registration_data import CorruptedAgentData, parse_evaluators
@@ -82,12 +88,12 @@ def validate_agent_scoped_evaluators(definition: ControlDefinition) -> None:
                 kind="Control",
                 hint="Check the evaluator's config schema for required fields and types.",
                 errors=[
-                    {
-                        "resource": "Control",
-                        "field": f"{path}.evaluator.config",
-                        "code": "schema_validation_error",
-                        "message": "Config does not satisfy the evaluator schema.",
-                    }
+                    error_item(
+                        "Control",
+                        f"{path}.evaluator.config",
+                        "schema_validation_error",
+                        "Config does not satisfy the evaluator schema.",
+                    )
                 ],
             )
 
@@ -104,12 +110,12 @@ def agent_evaluators_or_422(agent_name: str, raw: Any) -> list[EvaluatorSchema]:
             f"Agent '{agent_name}' has invalid data",
             kind="Agent",
             errors=[
-                {
-                    "resource": "Agent",
-                    "field": format_field_path(("evaluators", *error.get("loc", ()))),
-                    "code": str(error.get("type", "validation_error")),
-                    "message": str(error.get("msg", "Validation failed")),
-                }
+                error_item(
+                    "Agent",
+                    format_field_path(("evaluators", *error.get("loc", ()))),
+                    str(error.get("type", "validation_error")),
+                    str(error.get("msg", "Validation failed")),
+                )
                 for error in exc.errors
             ],
         ) from None
@@ -124,13 +130,13 @@ def _evaluator_not_found(path, ref, agent_name, local_name, evaluators) -> APIEr
         kind="Evaluator",
         hint=f"Register it via initAgent first. Available evaluators: {available or 'none'}.",
         errors=[
-            {
-                "resource": "Control",
-                "field": f"{path}.evaluator.name",
-                "code": "evaluator_not_found",
-                "message": f"Evaluator '{local_name}' not found on agent '{agent_name}'",
-                "value": ref,
-            }
+            error_item(
+                "Control",
+                f"{path}.evaluator.name",
+                "evaluator_not_found",
+                f"Evaluator '{local_name}' not found on agent '{agent_name}'",
+                ref,
+            )
         ],
     )
 

@@ -14,7 +14,7 @@ from typing import Literal
 import pydantic
 from agent_control_models import ControlDefinitionRuntime
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.predicates import is_rendered
 from policies.models import Control
 
@@ -93,8 +93,5 @@ def check_controls_compatible(
             ErrorCode.POLICY_CONTROL_INCOMPATIBLE,
             DETAILS[subject],
             hint=HINTS[subject],
-            errors=[
-                {"resource": "Control", "field": "evaluator", "code": "incompatible", "message": m}
-                for m in problems
-            ],
+            errors=[error_item("Control", "evaluator", "incompatible", m) for m in problems],
         )

@@ -9,7 +9,7 @@ anywhere in its condition tree) cannot be removed: 409 ``EVALUATOR_IN_USE``, not
 from agent_control_models.server import PatchAgentRequest
 from django.db import transaction
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.effective import is_active
 from policies.definitions.parsing import parse_control_rows
 
@@ -33,12 +33,12 @@ def _in_use(pairs: list[tuple[str, str]]) -> APIError:
         kind="Evaluator",
         hint="Remove or update the controls that reference these evaluators first.",
         errors=[
-            {
-                "resource": "Control",
-                "field": "evaluator.name",
-                "code": "in_use",
-                "message": f"Control '{control}' uses evaluator '{evaluator}'",
-            }
+            error_item(
+                "Control",
+                "evaluator.name",
+                "in_use",
+                f"Control '{control}' uses evaluator '{evaluator}'",
+            )
             for control, evaluator in pairs
         ],
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from agent_control_evaluators import list_evaluators
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.parsing import ParsedControl
 
 
@@ -36,13 +36,13 @@ def check_no_installed_name_clash(names: Iterable[str]) -> None:
                 name=name,
                 hint="Choose a different name that does not conflict with built-in evaluators.",
                 errors=[
-                    {
-                        "resource": "Evaluator",
-                        "field": "name",
-                        "code": "name_conflict",
-                        "message": f"Name '{name}' conflicts with a built-in evaluator",
-                        "value": name,
-                    }
+                    error_item(
+                        "Evaluator",
+                        "name",
+                        "name_conflict",
+                        f"Name '{name}' conflicts with a built-in evaluator",
+                        name,
+                    )
                 ],
             )
 

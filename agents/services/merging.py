@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from agent_control_models import StepSchema
 from agent_control_models.server import EvaluatorSchema
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 
 from .schema_compat import breaking_change_detail, schema_breaking_changes
 
@@ -28,21 +28,25 @@ def step_key(step: StepSchema) -> StepKey:
 
 
 def _step_schema_conflict(step: StepSchema) -> APIError:
+    detail = (
+        f"Step schema conflict for (type='{step.type}', name='{step.name}'). "
+        "A step with this name already exists with a different schema."
+    )
+    hint = "Please use a different step name or ensure schemas match exactly."
     return APIError(
         409,
         ErrorCode.SCHEMA_INCOMPATIBLE,
-        f"Step schema conflict for (type='{step.type}', name='{step.name}'). "
-        "A step with this name already exists with a different schema.",
+        detail,
         kind="Step",
         name=step.name,
-        hint="Please use a different step name or ensure schemas match exactly.",
+        hint=hint,
         errors=[
-            {
-                "resource": "Step",
-                "field": "schema",
-                "code": "schema_mismatch",
-                "message": f"Existing schema differs from incoming schema for step '{step.name}'",
-            }
+            error_item(
+                "Step",
+                "schema",
+                "schema_mismatch",
+                f"Existing schema differs from incoming schema for step '{step.name}'",
+            )
         ],
     )
 
@@ -56,12 +60,7 @@ def _evaluator_schema_conflict(name: str, problems: list[str]) -> APIError:
         name=name,
         hint="Ensure backward compatibility or use a new evaluator name.",
         errors=[
-            {
-                "resource": "Evaluator",
-                "field": "config_schema",
-                "code": "schema_incompatible",
-                "message": problem,
-            }
+            error_item("Evaluator", "config_schema", "schema_incompatible", problem)
             for problem in problems
         ],
     )

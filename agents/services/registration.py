@@ -14,7 +14,7 @@ from agent_control_models import StepSchema
 from agent_control_models.server import ConflictMode, InitAgentRequest
 from django.db import IntegrityError, transaction
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.effective import control_dicts, is_active
 from policies.definitions.parsing import parse_control_rows, parse_control_text
 
@@ -75,13 +75,13 @@ def _incoming_steps(steps: list[StepSchema]) -> dict[StepKey, StepSchema]:
                 f"Duplicate step name detected: type='{step.type}', name='{step.name}'. "
                 "Each step must have a unique (type, name) combination within an agent.",
                 errors=[
-                    {
-                        "resource": "Step",
-                        "field": "name",
-                        "code": "duplicate_step_name",
-                        "message": f"Step (type='{step.type}', name='{step.name}') appears "
+                    error_item(
+                        "Step",
+                        "name",
+                        "duplicate_step_name",
+                        f"Step (type='{step.type}', name='{step.name}') appears "
                         "multiple times in request",
-                    }
+                    )
                 ],
             )
         by_key[key] = step
@@ -89,21 +89,10 @@ def _incoming_steps(steps: list[StepSchema]) -> dict[StepKey, StepSchema]:
 
 
 def _corrupted(name: str) -> APIError:
-    return APIError(
-        422,
-        ErrorCode.CORRUPTED_DATA,
-        f"Agent '{name}' has corrupted data and cannot be updated",
-        kind="Agent",
-        hint="Set force_replace=true in the request to replace the corrupted data.",
-        errors=[
-            {
-                "resource": "Agent",
-                "field": "data",
-                "code": "corrupted_data",
-                "message": CORRUPTED_MESSAGE,
-            }
-        ],
-    )
+    detail = f"Agent '{name}' has corrupted data and cannot be updated"
+    hint = "Set force_replace=true in the request to replace the corrupted data."
+    item = error_item("Agent", "data", "corrupted_data", CORRUPTED_MESSAGE)
+    return APIError(422, ErrorCode.CORRUPTED_DATA, detail, kind="Agent", hint=hint, errors=[item])
 
 
 def _removals(agent_name: str, removed: list[str], rows) -> list[dict]:

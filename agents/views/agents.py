@@ -31,7 +31,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from controlplane.api.openapi import documented, query_parameters
 from controlplane.api.validation import validate_body, validate_query
 from policies.definitions.effective import controls_body, matches_state
@@ -120,12 +120,12 @@ class AgentViewSet(viewsets.ViewSet):
         query = validate_query(AgentControlsQuery, request.query_params)
         if (query.target_type is None) != (query.target_id is None):
             message = "target_type and target_id must be supplied together."
-            item = {
-                "resource": "AgentControls",
-                "field": "target_type" if query.target_type is None else "target_id",
-                "code": "missing_target_pair",
-                "message": message,
-            }
+            item = error_item(
+                "AgentControls",
+                "target_type" if query.target_type is None else "target_id",
+                "missing_target_pair",
+                message,
+            )
             raise APIError(400, ErrorCode.VALIDATION_ERROR, message, errors=[item])
         agent_id = agent_id_get(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
         rows = [

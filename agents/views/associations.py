@@ -1,7 +1,7 @@
-"""``AgentPolicyViewSet`` and ``AgentControlViewSet``: an agent's policy and direct-control links
-(``shared/API.md`` section 1(e)).
+"""``AgentLinkViewSet``: an agent's policy and direct-control links (``shared/API.md`` section
+1(e)).
 
-Both are registered under ``agents/<agent_name>`` (``agents/urls.py``). Integer path ids are parsed
+Registered under ``agents/<agent_name>`` (``agents/urls.py``). Integer path ids are parsed
 before the agent name is checked, as FastAPI validates declared path parameters before the
 reference's handler normalises the name: a bad id is a 422 ``path.<name>``, a bad name a 422
 "Invalid agent_name", never a routing 404.
@@ -32,9 +32,18 @@ CONTROL_ID = [path_int("control_id")]
 SUCCESS = {"success": True}
 
 
+def _call(service, agent_name: str, **raw_id: str):
+    """Run ``service(agent_name=<normalised>, <id name>=<int>)`` for a link route; the id is
+    parsed first (its 422 wins over a bad name's, as FastAPI orders them)."""
+    ((id_name, raw),) = raw_id.items()
+    value = int_from_path(raw, id_name)
+    return service(agent_name=agent_name_from_path(agent_name), **{id_name: value})
+
+
 @extend_schema(tags=["agents"])
-class AgentPolicyViewSet(viewsets.ViewSet):
-    """The agent's policies (``AgentPolicy`` rows), plus the single-policy compatibility routes."""
+class AgentLinkViewSet(viewsets.ViewSet):
+    """The agent's policies (``AgentPolicy`` rows, plus the single-policy compatibility routes)
+    and direct controls (``AgentControl`` rows)."""
 
     lookup_field = "agent_name"
 
@@ -43,8 +52,7 @@ class AgentPolicyViewSet(viewsets.ViewSet):
     def policy_link(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``POST /agents/{agent_name}/policies/{policy_id}`` -> ``{"success": true}`` (additive,
         idempotent); 404 ``AGENT_NOT_FOUND`` / ``POLICY_NOT_FOUND``."""
-        pid = int_from_path(policy_id, "policy_id")
-        services.agent_add_policy(agent_name=agent_name_from_path(agent_name), policy_id=pid)
+        _call(services.agent_add_policy, agent_name, policy_id=policy_id)
         return Response(SUCCESS)
 
     @policy_link.mapping.delete
@@ -52,8 +60,7 @@ class AgentPolicyViewSet(viewsets.ViewSet):
     def policy_unlink(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``DELETE /agents/{agent_name}/policies/{policy_id}`` -> ``{"success": true}`` (also when
         not linked); 404 ``AGENT_NOT_FOUND`` / ``POLICY_NOT_FOUND``."""
-        pid = int_from_path(policy_id, "policy_id")
-        services.agent_remove_policy(agent_name=agent_name_from_path(agent_name), policy_id=pid)
+        _call(services.agent_remove_policy, agent_name, policy_id=policy_id)
         return Response(SUCCESS)
 
     @documented("get_agent_policies", GetAgentPoliciesResponse)
@@ -77,8 +84,7 @@ class AgentPolicyViewSet(viewsets.ViewSet):
     def policy_assign(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``POST /agents/{agent_name}/policy/{policy_id}`` (compatibility; replaces every link)
         -> ``{"success": true, "old_policy_id": int | null}``; 404 agent or policy."""
-        pid = int_from_path(policy_id, "policy_id")
-        old = services.agent_set_policy(agent_name=agent_name_from_path(agent_name), policy_id=pid)
+        old = _call(services.agent_set_policy, agent_name, policy_id=policy_id)
         return Response({"success": True, "old_policy_id": old})
 
     @documented("get_agent_policy", GetPolicyResponse)
@@ -97,20 +103,12 @@ class AgentPolicyViewSet(viewsets.ViewSet):
         services.agent_delete_policy(agent_name=agent_name_from_path(agent_name))
         return Response(SUCCESS)
 
-
-@extend_schema(tags=["agents"])
-class AgentControlViewSet(viewsets.ViewSet):
-    """The agent's direct controls (``AgentControl`` rows)."""
-
-    lookup_field = "agent_name"
-
     @documented("add_agent_control", AssocResponse, parameters=CONTROL_ID)
     @action(detail=True, methods=["post"], url_path="controls/<str:control_id>")
     def control_link(self, request: Request, agent_name: str, control_id: str) -> Response:
         """``POST /agents/{agent_name}/controls/{control_id}`` -> ``{"success": true}``
         (idempotent); 404 ``AGENT_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
-        cid = int_from_path(control_id, "control_id")
-        services.agent_add_control(agent_name=agent_name_from_path(agent_name), control_id=cid)
+        _call(services.agent_add_control, agent_name, control_id=control_id)
         return Response(SUCCESS)
 
     @control_link.mapping.delete
@@ -119,8 +117,5 @@ class AgentControlViewSet(viewsets.ViewSet):
         """``DELETE /agents/{agent_name}/controls/{control_id}`` -> ``{"success": true,
         "removed_direct_association": bool, "control_still_active": bool}``; 404 agent or
         control."""
-        cid = int_from_path(control_id, "control_id")
-        name = agent_name_from_path(agent_name)
-        return Response(
-            {"success": True, **services.agent_remove_control(agent_name=name, control_id=cid)}
-        )
+        result = _call(services.agent_remove_control, agent_name, control_id=control_id)
+        return Response({"success": True, **result})

@@ -8,7 +8,7 @@ refuse).
 
 from typing import Any
 
-from controlplane.api.exceptions import APIError, ErrorCode, validation_error
+from controlplane.api.exceptions import APIError, ErrorCode, error_item, validation_error
 
 from ..names import AGENT_NAME_MAX_LENGTH, normalize_name
 
@@ -31,15 +31,7 @@ def agent_name_from_path(raw: str, *, field: str = "agent_name") -> str:
             "Invalid agent_name",
             kind="Agent",
             hint=AGENT_NAME_HINT,
-            errors=[
-                {
-                    "resource": "Agent",
-                    "field": field,
-                    "code": "invalid_format",
-                    "message": str(exc),
-                    "value": raw,
-                }
-            ],
+            errors=[error_item("Agent", field, "invalid_format", str(exc), raw)],
         ) from exc
 
 
@@ -47,13 +39,9 @@ def check_name_length(raw: Any, name: str) -> None:
     """422 ``VALIDATION_ERROR`` at ``agent.agent_name`` when ``name`` is longer than the column."""
     if len(name) > AGENT_NAME_MAX_LENGTH:
         message = f"agent_name must be at most {AGENT_NAME_MAX_LENGTH} characters long"
-        item = {
-            "resource": "Agent",
-            "field": "agent.agent_name",
-            "code": "value_error",
-            "message": f"Value error, {message}",
-            "value": raw,
-        }
+        item = error_item(
+            "Agent", "agent.agent_name", "value_error", f"Value error, {message}", raw
+        )
         raise validation_error([item])
 
 

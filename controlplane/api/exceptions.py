@@ -106,6 +106,14 @@ class APIError(drf_exceptions.APIException):
         self.request_id = request_id
 
 
+def error_item(
+    resource: str, field: str | None, code: str, message: str, value: Any = None
+) -> dict:
+    """One ``errors[]`` item: ``{resource, field, code, message, value}``. ``None`` fields are left
+    out of the response, and ``value`` is redacted there unless it is a number or a boolean."""
+    return {"resource": resource, "field": field, "code": code, "message": message, "value": value}
+
+
 def not_found(kind: str, detail: str, *, name: Any = None, hint: str | None = None) -> APIError:
     """404 ``<KIND>_NOT_FOUND`` (``kind="Agent"`` -> ``AGENT_NOT_FOUND``), ``details.kind`` =
     ``kind`` and ``details.name`` = ``str(name)``."""
@@ -117,6 +125,15 @@ def not_found(kind: str, detail: str, *, name: Any = None, hint: str | None = No
         name=None if name is None else str(name),
         hint=hint,
     )
+
+
+def name_conflict(kind: str, name: str) -> APIError:
+    """409 ``<KIND>_NAME_CONFLICT`` (``kind="Control"`` -> ``CONTROL_NAME_CONFLICT``): another
+    row of the caller's tenant already has ``name``; the hint says how to resolve it."""
+    hint = f"Choose a different name or update the existing {kind.lower()}."
+    detail = f"{kind} with name '{name}' already exists"
+    code = ErrorCode(f"{kind.upper()}_NAME_CONFLICT")
+    return APIError(409, code, detail, kind=kind, name=name, hint=hint)
 
 
 def validation_error(

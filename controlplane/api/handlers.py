@@ -25,7 +25,14 @@ from rest_framework.response import Response
 from tenancy.exceptions import InvalidTenantId
 
 from .envelope import render
-from .exceptions import APIError, ErrorCode, format_field_path, pydantic_errors, validation_error
+from .exceptions import (
+    APIError,
+    ErrorCode,
+    error_item,
+    format_field_path,
+    pydantic_errors,
+    validation_error,
+)
 
 logger = logging.getLogger("controlplane.api")
 
@@ -42,23 +49,13 @@ def _drf_errors(detail, parts: tuple = ()) -> list[dict]:
     if isinstance(detail, list) and not all(isinstance(item, str) for item in detail):
         return [item for i, val in enumerate(detail) for item in _drf_errors(val, (*parts, i))]
     return [
-        {
-            "resource": "Request",
-            "field": format_field_path(parts),
-            "code": getattr(item, "code", "invalid"),
-            "message": str(item),
-        }
+        error_item("Request", format_field_path(parts), getattr(item, "code", "invalid"), str(item))
         for item in (detail if isinstance(detail, list) else [detail])
     ]
 
 
 def _parse_error(exc: drf_exceptions.ParseError) -> APIError:
-    item = {
-        "resource": "Request",
-        "field": "body",
-        "code": "json_invalid",
-        "message": f"JSON decode error: {exc.detail}",
-    }
+    item = error_item("Request", "body", "json_invalid", f"JSON decode error: {exc.detail}")
     return validation_error([item])
 
 
@@ -74,23 +71,13 @@ def _other_drf_error(exc: drf_exceptions.APIException) -> APIError:
 
 
 def _too_big(exc: RequestDataTooBig) -> APIError:
-    return APIError(
-        413,
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        f"Request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
-        hint="Send a smaller body (split observability batches).",
-        details=False,
-    )
+    detail = f"Request body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+    hint = "Send a smaller body (split observability batches)."
+    return APIError(413, ErrorCode.PAYLOAD_TOO_LARGE, detail, hint=hint, details=False)
 
 
 def _invalid_tenant(exc: InvalidTenantId) -> APIError:
-    item = {
-        "resource": "Request",
-        "field": "header.X-Tenant-Id",
-        "code": "invalid_tenant_id",
-        "message": str(exc),
-        "value": exc.value,
-    }
+    item = error_item("Request", "header.X-Tenant-Id", "invalid_tenant_id", str(exc), exc.value)
     detail = f"Invalid X-Tenant-Id header: {exc}"
     return APIError(400, ErrorCode.VALIDATION_ERROR, detail, errors=[item], hint=TENANT_HEADER_HINT)
 

@@ -3,7 +3,7 @@ reference server's do (the SDK compares its major version)."""
 
 from django.utils.deprecation import MiddlewareMixin
 
-from controlplane import COMPATIBLE_SERVER_VERSION
+from . import COMPATIBLE_SERVER_VERSION
 
 HEADER = "X-Agent-Control-Server-Version"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework.parsers import JSONParser
 
-from .exceptions import format_field_path, validation_error
+from .exceptions import error_item, format_field_path, validation_error
 
 MAX_DEPTH = 64
 
@@ -60,12 +60,7 @@ def check_storable(value: Any, prefix: tuple = (), *, resource: str = "Request")
     if problems:
         raise validation_error(
             [
-                {
-                    "resource": resource,
-                    "field": format_field_path(path) or "body",
-                    "code": code,
-                    "message": message,
-                }
+                error_item(resource, format_field_path(path) or "body", code, message)
                 for path, code, message in sorted(problems, key=lambda p: [str(x) for x in p[0]])
             ]
         )
@@ -82,12 +77,12 @@ class StrictJSONParser(JSONParser):
         except RecursionError:
             raise validation_error(
                 [
-                    {
-                        "resource": "Request",
-                        "field": "body",
-                        "code": "too_deep",
-                        "message": f"JSON is nested deeper than {MAX_DEPTH} levels.",
-                    }
+                    error_item(
+                        "Request",
+                        "body",
+                        "too_deep",
+                        f"JSON is nested deeper than {MAX_DEPTH} levels.",
+                    )
                 ]
             ) from None
         if self.check_storage:

@@ -18,37 +18,36 @@ any other method on a known path is a 405.
 
 from rest_framework.routers import DynamicRoute, Route, SimpleRouter
 
+COLLECTION = "{prefix}"
+ITEM = "{prefix}/{lookup}"
+
+
+def _fixed(base: str, mapping: dict, name: str, suffix: str) -> Route:
+    """The route of ``base`` itself, binding ``mapping`` (method -> action) when implemented."""
+    url = base + "{trailing_slash}"
+    detail = base == ITEM
+    return Route(url=url, mapping=mapping, name=name, detail=detail, initkwargs={"suffix": suffix})
+
+
+def _dynamic(base: str) -> DynamicRoute:
+    """The ``@action`` routes under ``base`` (``url_path`` may hold path converters)."""
+    url = base + "/{url_path}{trailing_slash}"
+    return DynamicRoute(url=url, name="{basename}-{url_name}", detail=base == ITEM, initkwargs={})
+
 
 class APIRouter(SimpleRouter):
     """The router of the v1 API (see the module docstring)."""
 
     routes = [
-        Route(
-            url="{prefix}{trailing_slash}",
-            mapping={"get": "list", "put": "create"},
-            name="{basename}-list",
-            detail=False,
-            initkwargs={"suffix": "List"},
+        _fixed(COLLECTION, {"get": "list", "put": "create"}, "{basename}-list", "List"),
+        _dynamic(COLLECTION),
+        _fixed(
+            ITEM,
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"},
+            "{basename}-detail",
+            "Instance",
         ),
-        DynamicRoute(
-            url="{prefix}/{url_path}{trailing_slash}",
-            name="{basename}-{url_name}",
-            detail=False,
-            initkwargs={},
-        ),
-        Route(
-            url="{prefix}/{lookup}{trailing_slash}",
-            mapping={"get": "retrieve", "patch": "partial_update", "delete": "destroy"},
-            name="{basename}-detail",
-            detail=True,
-            initkwargs={"suffix": "Instance"},
-        ),
-        DynamicRoute(
-            url="{prefix}/{lookup}/{url_path}{trailing_slash}",
-            name="{basename}-{url_name}",
-            detail=True,
-            initkwargs={},
-        ),
+        _dynamic(ITEM),
     ]
 
     def __init__(self):

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controlplane import COMPATIBLE_SERVER_VERSION
+from . import COMPATIBLE_SERVER_VERSION
 
 
 class HealthView(APIView):

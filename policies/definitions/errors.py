@@ -14,7 +14,7 @@ the row.
 
 from typing import TYPE_CHECKING
 
-from controlplane.api.exceptions import APIError, ErrorCode, format_field_path
+from controlplane.api.exceptions import APIError, ErrorCode, error_item, format_field_path
 
 if TYPE_CHECKING:
     from .parsing import ParsedControl
@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 
 def _items(problems, prefix: tuple) -> list[dict]:
     return [
-        {
-            "resource": "Control",
-            "field": format_field_path((*prefix, *problem.get("loc", ()))),
-            "code": str(problem.get("type", "validation_error")),
-            "message": str(problem.get("msg", "Validation failed")),
-        }
+        error_item(
+            "Control",
+            format_field_path((*prefix, *problem.get("loc", ()))),
+            str(problem.get("type", "validation_error")),
+            str(problem.get("msg", "Validation failed")),
+        )
         for problem in problems
     ]
 
@@ -49,12 +49,9 @@ def corrupted_control(
     """
     hint = f"Update the control data using PUT /api/v1/controls/{control_id}/data."
     if not parsed.rendered:
-        item = {
-            "resource": "Control",
-            "field": "data",
-            "code": "corrupted_data",
-            "message": "Stored unrendered template data is invalid.",
-        }
+        item = error_item(
+            "Control", "data", "corrupted_data", "Stored unrendered template data is invalid."
+        )
         detail = f"Control '{name}' has corrupted unrendered template data"
         return APIError(
             422,

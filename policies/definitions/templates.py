@@ -6,7 +6,7 @@ answer 422 ``VALIDATION_ERROR`` with code ``template_not_supported`` at ``data.t
 
 from typing import Any
 
-from controlplane.api.exceptions import validation_error
+from controlplane.api.exceptions import error_item, validation_error
 
 from .predicates import has_template
 
@@ -20,10 +20,7 @@ def refuse_template_input(body: Any) -> None:
     """Raise 422 ``VALIDATION_ERROR`` when ``body["data"]`` is template-backed input."""
     data = body.get("data") if isinstance(body, dict) else None
     if has_template(data):
-        item = {
-            "resource": "Control",
-            "field": "data.template",
-            "code": "template_not_supported",
-            "message": TEMPLATE_NOT_SUPPORTED,
-        }
+        item = error_item(
+            "Control", "data.template", "template_not_supported", TEMPLATE_NOT_SUPPORTED
+        )
         raise validation_error([item], detail="Template-backed controls are not supported")

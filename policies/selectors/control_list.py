@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.db.models import Q, QuerySet
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from controlplane.api.pagination import page
 
 from ..definitions.predicates import enabled_q, is_enabled, template_backed_q
@@ -21,20 +21,9 @@ from ..signals import ask, control_users
 
 
 def _attachment_filter_error(detail: str, field: str, message: str, hint: str) -> APIError:
+    item = error_item("Control", field, "missing_required_parameter", message)
     return APIError(
-        422,
-        ErrorCode.VALIDATION_ERROR,
-        detail,
-        kind="Control",
-        hint=hint,
-        errors=[
-            {
-                "resource": "Control",
-                "field": field,
-                "code": "missing_required_parameter",
-                "message": message,
-            }
-        ],
+        422, ErrorCode.VALIDATION_ERROR, detail, kind="Control", hint=hint, errors=[item]
     )
 
 

@@ -17,7 +17,7 @@ from agent_control_models.server import (
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode, error_item, name_conflict
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import parse_control_data
@@ -27,20 +27,6 @@ from ..models import Control, PolicyControl
 from ..selectors.lookups import control_get
 from ..signals import ask, control_detaching, control_users, control_validating
 from .control_versions import control_version_append
-
-NAME_HINT = "Choose a different name or update the existing control."
-
-
-def name_conflict(name: str) -> APIError:
-    """409 ``CONTROL_NAME_CONFLICT`` for ``name``."""
-    return APIError(
-        409,
-        ErrorCode.CONTROL_NAME_CONFLICT,
-        f"Control with name '{name}' already exists",
-        kind="Control",
-        name=name,
-        hint=NAME_HINT,
-    )
 
 
 def _name_taken(name: str, *, exclude_id: int | None = None) -> bool:
@@ -69,7 +55,7 @@ def control_create(*, request: CreateControlRequest) -> Control:
             )
     except IntegrityError:
         if _name_taken(request.name):
-            raise name_conflict(request.name) from None
+            raise name_conflict("Control", request.name) from None
         raise
     return control
 
@@ -85,12 +71,12 @@ def template_conflict(control_id: int) -> APIError:
         hint="Submit template input to update this control, or delete and recreate it as a raw "
         "control.",
         errors=[
-            {
-                "resource": "Control",
-                "field": "data",
-                "code": "template_backed_control_conflict",
-                "message": "Template-backed controls must be updated with template input.",
-            }
+            error_item(
+                "Control",
+                "data",
+                "template_backed_control_conflict",
+                "Template-backed controls must be updated with template input.",
+            )
         ],
     )
 
@@ -113,22 +99,18 @@ def control_set_data(*, control_id: int, request: SetControlDataRequest) -> None
 
 
 def _cannot_enable_template(control: Control) -> APIError:
-    return APIError(
-        422,
-        ErrorCode.VALIDATION_ERROR,
+    detail = (
         f"Cannot enable control '{control.name}': unrendered template controls must be "
-        "rendered first",
-        kind="Control",
-        hint="Provide complete parameter values via "
-        f"PUT /api/v1/controls/{control.pk}/data to render the template before enabling.",
-        errors=[
-            {
-                "resource": "Control",
-                "field": "enabled",
-                "code": "unrendered_template_cannot_enable",
-                "message": "Provide parameter values to render the template before enabling.",
-            }
-        ],
+        "rendered first"
+    )
+    hint = (
+        f"Provide complete parameter values via PUT /api/v1/controls/{control.pk}/data to "
+        "render the template before enabling."
+    )
+    message = "Provide parameter values to render the template before enabling."
+    item = error_item("Control", "enabled", "unrendered_template_cannot_enable", message)
+    return APIError(
+        422, ErrorCode.VALIDATION_ERROR, detail, kind="Control", hint=hint, errors=[item]
     )
 
 
@@ -150,7 +132,7 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
         fields = []
         if request.name is not None and request.name != control.name:
             if _name_taken(request.name, exclude_id=control.pk):
-                raise name_conflict(request.name)
+                raise name_conflict("Control", request.name)
             control.name = request.name
             fields.append("name")
         enabled = parsed.enabled
@@ -167,29 +149,29 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
                 with transaction.atomic():
                     control.save(update_fields=[*fields, "updated_at"])
             except IntegrityError:
-                raise name_conflict(control.name) from None
+                raise name_conflict("Control", control.name) from None
             control_version_append(control=control, event="updated", note="Edited")
     return {"success": True, "name": control.name, "enabled": enabled}
 
 
 def _in_use(control: Control, policy_ids: list[int], agent_names: list[str]) -> APIError:
     errors = [
-        {
-            "resource": "Policy",
-            "field": "controls",
-            "code": "control_in_use",
-            "message": f"Control is associated with policy ID {policy_id}",
-            "value": policy_id,
-        }
+        error_item(
+            "Policy",
+            "controls",
+            "control_in_use",
+            f"Control is associated with policy ID {policy_id}",
+            policy_id,
+        )
         for policy_id in policy_ids
     ] + [
-        {
-            "resource": "Agent",
-            "field": "controls",
-            "code": "control_in_use",
-            "message": f"Control is directly associated with agent '{agent_name}'",
-            "value": agent_name,
-        }
+        error_item(
+            "Agent",
+            "controls",
+            "control_in_use",
+            f"Control is directly associated with agent '{agent_name}'",
+            agent_name,
+        )
         for agent_name in agent_names
     ]
     return APIError(

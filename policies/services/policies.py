@@ -10,24 +10,10 @@ rows are stamped with the policy's tenant by ``bulk_create``.
 from agent_control_models.server import CreatePolicyRequest
 from django.db import IntegrityError, transaction
 
-from controlplane.api.exceptions import APIError, ErrorCode
+from controlplane.api.exceptions import name_conflict
 
 from ..models import Policy, PolicyControl
 from ..selectors.lookups import control_get, policy_get
-
-POLICY_NAME_CONFLICT_HINT = "Choose a different name or update the existing policy."
-
-
-def policy_name_conflict(name: str) -> APIError:
-    """The reference's 409 ``POLICY_NAME_CONFLICT`` error for ``name``."""
-    return APIError(
-        409,
-        ErrorCode.POLICY_NAME_CONFLICT,
-        f"Policy with name '{name}' already exists",
-        kind="Policy",
-        name=name,
-        hint=POLICY_NAME_CONFLICT_HINT,
-    )
 
 
 def policy_create(*, request: CreatePolicyRequest) -> Policy:
@@ -40,7 +26,7 @@ def policy_create(*, request: CreatePolicyRequest) -> Policy:
         with transaction.atomic():
             return Policy.objects.create(name=request.name)
     except IntegrityError:
-        raise policy_name_conflict(request.name) from None
+        raise name_conflict("Policy", request.name) from None
 
 
 def policy_add_control(*, policy_id: int, control_id: int) -> None:

@@ -1,0 +1,107 @@
+"""The code's shape, enforced: apps depend in one direction, ``tenancy`` has no import cycle, the
+error vocabulary covers the reference's, and no module grows past ~300 lines.
+
+Dependencies point one way (README, "Layout"):
+``tenancy <- controlplane.api <- policies <- agents``; ``observability`` depends on ``tenancy``
+and ``controlplane.api`` and reads only ``agents.names``.
+"""
+
+import ast
+from pathlib import Path
+
+from agent_control_models.errors import ErrorCode as ReferenceErrorCode
+
+from controlplane.api.exceptions import ErrorCode
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("tenancy", "controlplane", "policies", "agents", "observability")
+MAX_MODULE_LINES = 320
+
+# package -> the first-party packages (or modules) it may import
+ALLOWED = {
+    "tenancy": set(),
+    "controlplane.api": {"tenancy"},
+    "policies": {"tenancy", "controlplane.api"},
+    "agents": {"tenancy", "controlplane.api", "policies"},
+    "observability": {"tenancy", "controlplane.api", "agents.names"},
+}
+
+
+def _modules(package: str):
+    for path in sorted((ROOT / package.replace(".", "/")).rglob("*.py")):
+        if "migrations" not in path.parts:
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            yield name.removesuffix(".__init__"), path
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """Every module ``name`` imports (absolute names; relative imports resolved)."""
+    found = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _first_party(imported: str) -> bool:
+    return imported.split(".")[0] in PACKAGES
+
+
+def _allowed(owner: str, imported: str) -> bool:
+    if imported == owner or imported.startswith(owner + "."):
+        return True
+    return any(imported == a or imported.startswith(a + ".") for a in ALLOWED[owner])
+
+
+def test_apps_depend_in_one_direction():
+    offending = []
+    for owner in ALLOWED:
+        for name, path in _modules(owner):
+            for imported in sorted(_imports(name, path)):
+                if _first_party(imported) and not _allowed(owner, imported):
+                    offending.append(f"{name} imports {imported}")
+    assert offending == []
+
+
+def test_tenancy_has_no_import_cycle():
+    modules = dict(_modules("tenancy"))
+    graph = {
+        name: {other for other in _imports(name, path) if other in modules and other != name}
+        for name, path in modules.items()
+    }
+    cycles = []
+
+    def visit(node, trail):
+        for other in graph[node]:
+            if other in trail:
+                cycles.append([*trail[trail.index(other) :], other])
+            else:
+                visit(other, [*trail, other])
+
+    for start in graph:
+        visit(start, [start])
+    assert cycles == []
+
+
+def test_error_codes_cover_the_reference_vocabulary():
+    ours = {code.name: code.value for code in ErrorCode}
+    reference = {code.name: code.value for code in ReferenceErrorCode}
+    assert {name: ours.get(name) for name in reference} == reference
+
+
+def test_no_module_is_longer_than_about_300_lines():
+    long = {}
+    for folder in (*PACKAGES, "tests", "bench"):
+        for path in (ROOT / folder).rglob("*.py"):
+            lines = len(path.read_text().splitlines())
+            if "migrations" not in path.parts and lines > MAX_MODULE_LINES:
+                long[str(path.relative_to(ROOT))] = lines
+    assert long == {}
