@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tenancy.context import tenant_context
-from tests.agents.conftest import attach, error, fill_policy, leaf
+from tests.agents.agent_helpers import attach, error, fill_policy, leaf
 from tests.factories import make_control, make_policy
 
 pytestmark = pytest.mark.django_db

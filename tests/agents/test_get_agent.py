@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from tests.agents.conftest import error, step, stored_step
+from tests.agents.agent_helpers import error, step, stored_step
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ the returned controls (API.md 1(a), 3.2; scenarios 1-3 of 7.3). Errors: ``test_i
 
 import pytest
 
-from tests.agents.conftest import (
+from tests.agents.agent_helpers import (
     INIT,
     NO_CHANGES,
     attach,

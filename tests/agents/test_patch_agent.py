@@ -4,7 +4,15 @@ evaluator that an active control still uses."""
 import pytest
 from django.db import connection
 
-from tests.agents.conftest import attach, control_data, error, fill_policy, leaf, step, stored_step
+from tests.agents.agent_helpers import (
+    attach,
+    control_data,
+    error,
+    fill_policy,
+    leaf,
+    step,
+    stored_step,
+)
 from tests.factories import make_control, make_policy
 
 pytestmark = pytest.mark.django_db
