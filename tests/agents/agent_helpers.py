@@ -1,5 +1,5 @@
-"""Helpers for the agent endpoint tests: initAgent bodies and steps, condition leaves and control
-definitions, linking controls and policies with the ORM, and comparing error envelopes."""
+"""Helpers for the agent endpoint tests: initAgent bodies and steps, linking controls and
+policies controls and policies with the ORM, and comparing error envelopes."""
 
 from agents.models import Agent, AgentControl, AgentPolicy
 from policies.models import PolicyControl
@@ -45,20 +45,6 @@ def stored_step(kind="tool", name="search", **fields) -> dict:
         "output_schema": None,
         "metadata": None,
         **fields,
-    }
-
-
-def leaf(evaluator: str, config=None, path="input") -> dict:
-    return {"selector": {"path": path}, "evaluator": {"name": evaluator, "config": config or {}}}
-
-
-def control_data(condition: dict, *, enabled=True, decision="deny", **extra) -> dict:
-    return {
-        "execution": "server",
-        "condition": condition,
-        "action": {"decision": decision},
-        "enabled": enabled,
-        **extra,
     }
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from tenancy.context import tenant_context
-from tests.agents.agent_helpers import attach, error, fill_policy, leaf
+from tests.agents.agent_helpers import attach, error, fill_policy
+from tests.definitions import leaf
 from tests.factories import make_control, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,12 @@ def controls(register):
         "condition": {
             "and": [
                 leaf("regex", {"pattern": "x"}),
-                {"not": leaf("list", {"values": ["a"]}, path=None)},
+                {  # an explicit null path
+                    "not": {
+                        "selector": {"path": None},
+                        "evaluator": {"name": "list", "config": {"values": ["a"]}},
+                    }
+                },
             ]
         },
         "action": {"decision": "steer", "steering_context": {"message": "ask"}},

@@ -6,6 +6,7 @@ import pytest
 
 from policies.models import Control
 from tenancy.context import tenant_context
+from tests.definitions import control_data, leaf
 from tests.factories import make_agent, make_control, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -13,21 +14,7 @@ pytestmark = pytest.mark.django_db
 AGENT = "support-bot-01"
 
 
-def leaf(path: str, name: str, config: dict) -> dict:
-    return {"selector": {"path": path}, "evaluator": {"name": name, "config": config}}
-
-
-def control_data(condition: dict, decision: str = "deny", **extra) -> dict:
-    return {
-        "execution": "server",
-        "condition": condition,
-        "action": {"decision": decision, **extra.pop("action_extra", {})},
-        "enabled": True,
-        **extra,
-    }
-
-
-SECRET = control_data(leaf("input", "regex", {"pattern": "secret"}))
+SECRET = control_data(leaf("regex", {"pattern": "secret"}))
 
 
 def attach(agent, *controls, via_policy: bool = True):
@@ -137,7 +124,7 @@ def test_agent_with_empty_policy_is_safe(api):
 
 def test_missing_selector_path_is_safe_not_an_error(api):
     agent = make_agent("default-tenant", AGENT)
-    data = control_data(leaf("context.user.role", "regex", {"pattern": "admin"}))
+    data = control_data(leaf("regex", {"pattern": "admin"}, path="context.user.role"))
     attach(agent, make_control("default-tenant", "role-check", data))
     body = evaluate(api, llm("hello")).json()
     assert (body["is_safe"], body["matches"], body["errors"]) == (True, None, None)
@@ -146,7 +133,7 @@ def test_missing_selector_path_is_safe_not_an_error(api):
 
 def test_star_selector_with_json_required_field_is_safe(api):
     agent = make_agent("default-tenant", AGENT)
-    data = control_data(leaf("*", "json", {"required_fields": ["type"]}))
+    data = control_data(leaf("json", {"required_fields": ["type"]}, path="*"))
     attach(agent, make_control("default-tenant", "has-type", data))
     body = evaluate(api, llm("hello")).json()
     assert (body["is_safe"], body["confidence"], body["matches"], body["errors"]) == (
@@ -185,7 +172,7 @@ def test_scope_filters_select_the_controls_that_run(api, scope, step, stage, app
 def test_nested_tool_input_path_is_selected(api):
     agent = make_agent("default-tenant", AGENT)
     data = control_data(
-        leaf("input.config.risk_level", "list", {"values": ["high"]}),
+        leaf("list", {"values": ["high"]}, path="input.config.risk_level"),
         scope={"step_types": ["tool"]},
     )
     attach(agent, make_control("default-tenant", "high-risk", data))
@@ -198,7 +185,7 @@ def test_nested_tool_input_path_is_selected(api):
 def test_observe_and_deny_both_matching_is_unsafe_with_the_deny_in_matches(api):
     agent = make_agent("default-tenant", AGENT)
     observe = make_control(
-        "default-tenant", "watch-secret", control_data(SECRET["condition"], "observe")
+        "default-tenant", "watch-secret", control_data(SECRET["condition"], decision="observe")
     )
     deny = make_control("default-tenant", "block-secret", SECRET)
     attach(agent, observe, deny)
@@ -214,7 +201,7 @@ def test_observe_match_alone_stays_safe(api):
     attach(
         agent,
         make_control(
-            "default-tenant", "watch-secret", control_data(SECRET["condition"], "observe")
+            "default-tenant", "watch-secret", control_data(SECRET["condition"], decision="observe")
         ),
     )
     body = evaluate(api, llm("a secret")).json()
@@ -223,9 +210,7 @@ def test_observe_match_alone_stays_safe(api):
 
 def test_deny_control_whose_evaluator_errors_fails_closed(api):
     agent = make_agent("default-tenant", AGENT)
-    broken = make_control(
-        "default-tenant", "vendor-check", control_data(leaf("input", "vendor.x", {}))
-    )
+    broken = make_control("default-tenant", "vendor-check", control_data(leaf("vendor.x", {})))
     attach(agent, broken)
     body = evaluate(api, llm("hello")).json()
     assert (body["is_safe"], body["confidence"], body["matches"], body["non_matches"]) == (
@@ -245,9 +230,9 @@ def test_deny_control_whose_evaluator_errors_fails_closed(api):
 def test_steer_match_is_unsafe_and_echoes_the_steering_context(api):
     agent = make_agent("default-tenant", AGENT)
     steer = control_data(
-        leaf("input", "regex", {"pattern": "transfer"}),
-        "steer",
-        action_extra={"steering_context": {"message": "ask for approval"}},
+        leaf("regex", {"pattern": "transfer"}),
+        decision="steer",
+        steering_context={"message": "ask for approval"},
     )
     attach(agent, make_control("default-tenant", "approve-transfers", steer))
     body = evaluate(api, llm("transfer 100 EUR")).json()
@@ -309,7 +294,7 @@ def test_same_agent_name_in_two_tenants_uses_the_callers_controls(api):
     acme = make_agent("acme", AGENT)
     attach(acme, make_control("acme", "block-secret", SECRET))
     globex = make_agent("globex", AGENT)
-    allow_all = control_data(leaf("input", "regex", {"pattern": "^never-matches$"}))
+    allow_all = control_data(leaf("regex", {"pattern": "^never-matches$"}))
     attach(globex, make_control("globex", "harmless", allow_all))
     assert evaluate(api, llm("a secret"), tenant="acme").json()["is_safe"] is False
     body = evaluate(api, llm("a secret"), tenant="globex").json()
@@ -392,7 +377,7 @@ def test_evaluators_lists_the_installed_evaluators(api):
 
 def evaluate_raw_output(client, raw_output: str):
     agent = make_agent("default-tenant", AGENT)
-    data = control_data(leaf("output", "regex", {"pattern": "secret"}))
+    data = control_data(leaf("regex", {"pattern": "secret"}, path="output"))
     attach(agent, make_control("default-tenant", "block-secret", data))
     body = (
         '{"agent_name": "support-bot-01", "stage": "pre", '

@@ -1,29 +1,12 @@
-"""Helpers for the control endpoint tests: definitions, API shortcuts, envelope bodies."""
+"""Helpers for the control endpoint tests: API shortcuts and envelope bodies."""
 
 from policies.models import Control
 from tenancy.context import tenant_context
+from tests.definitions import definition
 
 CONTROLS = "/api/v1/controls"
 VALIDATION_HINT = "Check the 'errors' array for field-level validation details."
 CONTROL_HINT = "Verify the control ID is correct and the control has been created."
-
-
-def leaf(evaluator="regex", config=None, path="input"):
-    """A condition leaf; ``path=None`` leaves the selector empty."""
-    selector = {} if path is None else {"path": path}
-    config = {"pattern": "secret"} if config is None else config
-    return {"selector": selector, "evaluator": {"name": evaluator, "config": config}}
-
-
-def definition(condition=None, **fields):
-    """A minimal valid ControlDefinition; keyword arguments add or replace top-level fields."""
-    data = {
-        "execution": "server",
-        "condition": leaf() if condition is None else condition,
-        "action": {"decision": "deny"},
-    }
-    data.update(fields)
-    return data
 
 
 def create(api, name="block-ssn", data=None, *, tenant=...):

@@ -9,16 +9,9 @@ from agent_control_models import ControlDefinition
 
 from agents.models import Agent
 from policies.models import Control, ControlVersion
+from tests.definitions import definition, leaf
 from tests.factories import make_agent
-from tests.policies.control_helpers import (
-    CONTROLS,
-    create,
-    definition,
-    leaf,
-    problem,
-    stored,
-    validation_problem,
-)
+from tests.policies.control_helpers import CONTROLS, create, problem, stored, validation_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,11 @@ from django.db import IntegrityError
 
 from policies.models import Control, ControlVersion
 from policies.services import controls as control_services
+from tests.definitions import definition, leaf
 from tests.policies.control_helpers import (
     CONTROLS,
     control_not_found,
     create,
-    definition,
-    leaf,
     name_conflict,
     problem,
     stored,

@@ -5,12 +5,12 @@ import pytest
 
 from agents.models import AgentControl
 from policies.models import Control, ControlVersion, PolicyControl
+from tests.definitions import definition
 from tests.factories import make_agent, make_policy
 from tests.policies.control_helpers import (
     CONTROLS,
     control_not_found,
     create,
-    definition,
     path_id_error,
     problem,
     stored,

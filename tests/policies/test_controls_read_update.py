@@ -4,13 +4,12 @@
 import pytest
 
 from policies.models import Control, ControlVersion
+from tests.definitions import definition, leaf
 from tests.factories import make_control
 from tests.policies.control_helpers import (
     CONTROLS,
     control_not_found,
     create,
-    definition,
-    leaf,
     name_conflict,
     path_id_error,
     problem,
