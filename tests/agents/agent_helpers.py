@@ -1,5 +1,5 @@
-"""Helpers for the agent endpoint tests: initAgent bodies and steps, linking controls and
-policies controls and policies with the ORM, and comparing error envelopes."""
+"""Helpers for the agent endpoint tests: initAgent bodies and steps, and linking controls and
+policies to an agent with the ORM."""
 
 from agents.models import Agent, AgentControl, AgentPolicy
 from policies.models import PolicyControl
@@ -16,12 +16,6 @@ NO_CHANGES = {  # overwrite_changes when nothing was overwritten
     "evaluators_removed": [],
     "evaluator_removals": [],
 }
-
-
-def error(response) -> dict:
-    """The comparable part of an error envelope: status, error_code, detail and errors."""
-    body = response.json()
-    return {key: body.get(key) for key in ("status", "error_code", "detail", "errors")}
 
 
 def init_body(name="support-bot-01", **fields) -> dict:

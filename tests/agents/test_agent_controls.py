@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 
 from tenancy.context import tenant_context
-from tests.agents.agent_helpers import attach, error, fill_policy
+from tests.agents.agent_helpers import attach, fill_policy
 from tests.definitions import leaf
 from tests.factories import make_control, make_policy
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

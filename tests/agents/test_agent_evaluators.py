@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from tests.agents.agent_helpers import error
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from tests.reference_errors import (
     agent_not_found,
     assert_request_validation,
     control_not_found,
-    int_parsing,
     invalid_agent_name,
     no_policy_assigned,
+    path_id_error,
     policy_not_found,
     problem,
 )
@@ -173,7 +173,7 @@ def test_bad_agent_name_in_the_path_is_422(api_acme, method, suffix):
 )
 def test_non_integer_id_is_422_even_with_a_bad_agent_name(api_acme, method, segment, field):
     path = url("bad", segment, "abc")
-    assert_request_validation(getattr(api_acme, method)(path), path, [int_parsing(field)])
+    assert_request_validation(getattr(api_acme, method)(path), path, [path_id_error(field)])
 
 
 # --- compatibility single-policy routes -------------------------------------------------------

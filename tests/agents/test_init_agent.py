@@ -3,9 +3,10 @@ the returned controls (API.md 1(a), 3.2; scenarios 1-3 of 7.3). Errors: ``test_i
 
 import pytest
 
-from tests.agents.agent_helpers import INIT, NO_CHANGES, attach, error, init_body, step, stored_step
+from tests.agents.agent_helpers import INIT, NO_CHANGES, attach, init_body, step, stored_step
 from tests.definitions import control_data, leaf
 from tests.factories import REGEX_DENY, make_control
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ evaluator that an active control still uses."""
 import pytest
 from django.db import connection
 
-from tests.agents.agent_helpers import attach, error, fill_policy, step, stored_step
+from tests.agents.agent_helpers import attach, fill_policy, step, stored_step
 from tests.definitions import control_data, leaf
 from tests.factories import make_control, make_policy
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

@@ -52,9 +52,3 @@ def ingest(api, events, **kw):
 def query(api, body=None, **kw):
     """``POST /observability/events/query`` with ``body`` (default ``{}``)."""
     return api.post(QUERY, {} if body is None else body, **kw)
-
-
-def envelope(response) -> dict:
-    """The comparable part of an error envelope (``metadata.timestamp`` left out)."""
-    body = response.json()
-    return {key: body.get(key) for key in ("status", "error_code", "detail", "errors")}

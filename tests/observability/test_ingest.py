@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from observability.models import ControlExecutionEvent
-from tests.observability.payloads import EVENTS, envelope, event, ingest, stored
+from tests.observability.payloads import EVENTS, event, ingest, stored
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +218,7 @@ def test_a_timestamp_beyond_utc_is_stored_with_a_clamped_column(api):
 def test_an_empty_or_oversized_batch_is_422(api, count, code, message):
     response = ingest(api, [event() for _ in range(count)])
     assert response.status_code == 422
-    assert envelope(response) == {
+    assert error(response) == {
         "status": 422,
         "error_code": "VALIDATION_ERROR",
         "detail": "Request validation failed with 1 error(s)",
@@ -237,7 +238,7 @@ def test_an_empty_or_oversized_batch_is_422(api, count, code, message):
 def test_an_invalid_event_is_422_with_its_field_paths_and_nothing_is_stored(api):
     response = ingest(api, [event(), event(trace_id=" ", action="bogus", confidence=2)])
     assert response.status_code == 422
-    assert envelope(response) == {
+    assert error(response) == {
         "status": 422,
         "error_code": "VALIDATION_ERROR",
         "detail": "Request validation failed with 3 error(s)",
@@ -292,7 +293,7 @@ def test_missing_event_fields_are_each_reported(api):
 def test_a_request_without_a_body_is_422_field_required(client):
     response = client.generic("POST", EVENTS, b"", content_type="application/json")
     assert response.status_code == 422
-    assert envelope(response) == {
+    assert error(response) == {
         "status": 422,
         "error_code": "VALIDATION_ERROR",
         "detail": "Request validation failed with 1 error(s)",

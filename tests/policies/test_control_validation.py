@@ -11,7 +11,8 @@ from agents.models import Agent
 from policies.models import Control, ControlVersion
 from tests.definitions import definition, leaf
 from tests.factories import make_agent
-from tests.policies.control_helpers import CONTROLS, create, problem, stored, validation_problem
+from tests.policies.control_helpers import CONTROLS, create, stored
+from tests.reference_errors import problem, validation_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,8 @@ from agents.models import AgentControl
 from policies.models import Control, ControlVersion, PolicyControl
 from tests.definitions import definition
 from tests.factories import make_agent, make_policy
-from tests.policies.control_helpers import (
-    CONTROLS,
-    control_not_found,
-    create,
-    path_id_error,
-    problem,
-    stored,
-    validation_problem,
-)
+from tests.policies.control_helpers import CONTROLS, create, stored
+from tests.reference_errors import control_not_found, path_id_error, problem, validation_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import pytest
 from policies.models import Control
 from tests.definitions import definition, leaf
 from tests.factories import make_agent, make_control, make_policy
-from tests.policies.control_helpers import CONTROLS, create, problem, stored, validation_problem
+from tests.policies.control_helpers import CONTROLS, create, stored
+from tests.reference_errors import problem, validation_problem
 
 pytestmark = pytest.mark.django_db
 

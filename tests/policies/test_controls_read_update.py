@@ -6,14 +6,12 @@ import pytest
 from policies.models import Control, ControlVersion
 from tests.definitions import definition, leaf
 from tests.factories import make_control
-from tests.policies.control_helpers import (
-    CONTROLS,
+from tests.policies.control_helpers import CONTROLS, create, stored
+from tests.reference_errors import (
+    control_name_conflict,
     control_not_found,
-    create,
-    name_conflict,
     path_id_error,
     problem,
-    stored,
     validation_problem,
 )
 
@@ -348,7 +346,7 @@ def test_patch_rename_to_a_used_name_is_409(api):
     path = f"{CONTROLS}/{control_id}"
     response = api.patch(path, {"name": "taken", "enabled": False})
     assert response.status_code == 409
-    assert problem(response) == name_conflict("taken", path)
+    assert problem(response) == control_name_conflict("taken", path)
     row = stored(control_id)
     assert (row.name, row.data["enabled"]) == ("mine", True)
     assert versions(control_id) == [(1, "created", "Initial creation")]

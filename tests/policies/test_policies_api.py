@@ -10,7 +10,7 @@ from tests.factories import make_control, make_policy
 from tests.reference_errors import (
     assert_request_validation,
     control_not_found,
-    int_parsing,
+    path_id_error,
     policy_name_conflict,
     policy_not_found,
     problem,
@@ -239,13 +239,15 @@ def test_policy_with_only_deleted_controls_lists_empty_not_404(api):
 def test_non_integer_ids_are_422_with_every_bad_path_field(api):
     path = controls_url("abc", "xyz")
     assert_request_validation(
-        api.post(path, tenant="acme"), path, [int_parsing("policy_id"), int_parsing("control_id")]
+        api.post(path, tenant="acme"),
+        path,
+        [path_id_error("policy_id"), path_id_error("control_id")],
     )
     policy = make_policy("acme")
     path = controls_url(policy.pk, "1.5")
-    assert_request_validation(api.delete(path, tenant="acme"), path, [int_parsing("control_id")])
+    assert_request_validation(api.delete(path, tenant="acme"), path, [path_id_error("control_id")])
     path = controls_url("p1")
-    assert_request_validation(api.get(path, tenant="acme"), path, [int_parsing("policy_id")])
+    assert_request_validation(api.get(path, tenant="acme"), path, [path_id_error("policy_id")])
 
 
 @pytest.mark.parametrize("policy_id", ["-1", str(2**63), str(2**80)])
