@@ -1,13 +1,11 @@
 """Agent <-> policy and agent <-> control routes: exact bodies, every error code, link rows and
 their tenant, the compatibility single-policy routes, and tenant isolation in both directions."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from agents.models import Agent, AgentControl, AgentPolicy
-from policies.models import Control, PolicyControl
-from tests.factories import REGEX_DENY, make_agent, make_control, make_policy
+from policies.models import PolicyControl
+from tests.factories import REGEX_DENY, make_agent, make_control, make_policy, soft_delete
 from tests.reference_errors import (
     agent_not_found,
     assert_request_validation,
@@ -37,10 +35,6 @@ def policy_links():
 
 def control_links():
     return sorted(AgentControl.all_tenants.values_list("tenant_id", "agent__name", "control_id"))
-
-
-def soft_delete(control):
-    Control.all_tenants.filter(pk=control.pk).update(deleted_at=datetime.now(UTC))
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """``PUT /policies`` and a policy's controls: exact bodies, every error code, tenant isolation,
 and API.md scenario 10 (policy CRUD)."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from policies.models import Policy, PolicyControl
-from tests.factories import make_control, make_policy
+from tests.factories import make_control, make_policy, soft_delete
 from tests.reference_errors import (
     assert_request_validation,
     control_not_found,
@@ -29,10 +27,6 @@ def controls_url(policy_id, control_id=None):
 def links():
     """Every policy <-> control row, all tenants: ``(tenant_id, policy_id, control_id)``."""
     return sorted(PolicyControl.all_tenants.values_list("tenant_id", "policy_id", "control_id"))
-
-
-def soft_delete(control):
-    type(control).all_tenants.filter(pk=control.pk).update(deleted_at=datetime.now(UTC))
 
 
 # --- PUT /policies ---------------------------------------------------------------------------
