@@ -1,6 +1,9 @@
-"""Event payloads for the observability tests: what the SDK posts, and what the server returns."""
+"""Event payloads for the observability tests: what the SDK posts, what the server returns, and the
+rows it stores."""
 
 import itertools
+
+from observability.models import ControlExecutionEvent
 
 _ids = itertools.count(1)
 
@@ -52,3 +55,11 @@ def ingest(api, events, **kw):
 def query(api, body=None, **kw):
     """``POST /observability/events/query`` with ``body`` (default ``{}``)."""
     return api.post(QUERY, {} if body is None else body, **kw)
+
+
+def rows(tenant=None):
+    """The stored events of every tenant (or of ``tenant``), in insertion order."""
+    events = ControlExecutionEvent.all_tenants.order_by("id")
+    if tenant is not None:
+        events = events.filter(tenant_id=tenant)
+    return list(events)
