@@ -2,6 +2,7 @@
 rows it stores."""
 
 import itertools
+import json
 
 from observability.models import ControlExecutionEvent
 
@@ -50,6 +51,18 @@ def stored(sent: dict, **changes) -> dict:
 def ingest(api, events, **kw):
     """``POST /observability/events`` with ``{"events": events}``."""
     return api.post(EVENTS, {"events": events}, **kw)
+
+
+def raw_event(raw_field: str, **overrides) -> str:
+    """``event(**overrides)`` as JSON text with ``raw_field`` (JSON text such as ``"x": 1e400``,
+    which ``json.dumps`` would not write) appended as its last field."""
+    return json.dumps(event(**overrides))[:-1] + ", " + raw_field + "}"
+
+
+def ingest_raw(client, *raw_events: str):
+    """``POST /observability/events`` of events given as JSON text."""
+    body = '{"events": [' + ", ".join(raw_events) + "]}"
+    return client.post(EVENTS, body, content_type="application/json")
 
 
 def query(api, body=None, **kw):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.observability.payloads import EVENTS, event, ingest, rows, stored
+from tests.observability.payloads import event, ingest, ingest_raw, raw_event, rows, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -131,10 +131,8 @@ def test_a_batch_the_reference_database_refuses_is_failed_and_stores_nothing(api
 
 def test_a_batch_with_a_number_the_database_refuses_is_failed_on_every_database(client):
     good = json.dumps(event())
-    bad = json.dumps(event())[:-1] + ', "execution_duration_ms": 1e400}'
-    response = client.post(
-        EVENTS, f'{{"events": [{good}, {bad}]}}', content_type="application/json"
-    )
+    bad = raw_event('"execution_duration_ms": 1e400')
+    response = ingest_raw(client, good, bad)
     assert response.status_code == 202
     assert response.json() == {"received": 2, "enqueued": 0, "dropped": 2, "status": "failed"}
     assert rows() == []
@@ -147,8 +145,8 @@ def test_non_ascii_text_is_stored_and_returned_as_sent(api):
 
 
 def test_an_infinite_number_inside_metadata_is_stored_as_null_like_the_library_dumps_it(client):
-    body = json.dumps(event(control_execution_id="ev-inf"))[:-1] + ', "metadata": {"x": [-1e400]}}'
-    response = client.post(EVENTS, f'{{"events": [{body}]}}', content_type="application/json")
+    body = raw_event('"metadata": {"x": [-1e400]}', control_execution_id="ev-inf")
+    response = ingest_raw(client, body)
     assert response.json()["status"] == "queued"
     assert [r.data["metadata"] for r in rows()] == [{"x": [None]}]
 

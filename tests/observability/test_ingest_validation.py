@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.observability.payloads import EVENTS, event, ingest, rows
+from tests.observability.payloads import EVENTS, event, ingest, ingest_raw, raw_event, rows
 from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,8 @@ pytestmark = pytest.mark.django_db
 )
 def test_a_batch_with_a_string_no_database_can_store_is_a_422(client, raw_field, field, message):
     good = json.dumps(event())
-    bad = json.dumps(event())[:-1] + ", " + raw_field + "}"
-    response = client.post(
-        EVENTS, f'{{"events": [{good}, {bad}]}}', content_type="application/json"
-    )
+    bad = raw_event(raw_field)
+    response = ingest_raw(client, good, bad)
     assert response.status_code == 422
     assert [(e["field"], e["code"], e["message"]) for e in response.json()["errors"]] == [
         (field, "invalid_string", message)
