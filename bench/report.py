@@ -57,7 +57,8 @@ def _orm_lines(orm: dict) -> list[str]:
     lines = ["## ORM-level figures", ""]
     lines += [
         "Stamping + scoping overhead: our managers versus plain Django models with the same columns",
-        "and constraints (median of 9 alternating runs, garbage collector paused).",
+        f"and constraints (median of {orm['repetitions']} alternating runs, garbage collector "
+        "paused).",
         "",
         "| measurement | ours wall (s) | plain wall (s) | wall ratio | client CPU ratio |",
         "| --- | ---: | ---: | ---: | ---: |",

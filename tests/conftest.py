@@ -3,6 +3,7 @@
 import json as jsonlib
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tenancy.context import get_current_tenant_id
 
@@ -59,3 +60,11 @@ class Api:
 def api(client):
     """``Api`` bound to Django's test client, no tenant header by default."""
     return Api(client)
+
+
+@pytest.fixture
+def operator(client):
+    """Django's test client logged in as a superuser (the admin's operator)."""
+    user = get_user_model().objects.create_superuser("operator", "op@example.com", "pw")
+    client.force_login(user)
+    return client

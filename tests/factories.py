@@ -1,4 +1,7 @@
-"""Small factories for tests: each creates one row inside the given tenant (stamped, not passed)."""
+"""Small factories for tests: each creates one row inside the given tenant (stamped, not passed);
+``soft_delete`` sets a control's ``deleted_at`` directly (no version row, its links are kept)."""
+
+from datetime import UTC, datetime
 
 from agents.models import Agent
 from policies.models import Control, Policy
@@ -28,3 +31,8 @@ def make_policy(tenant: str, name: str = "baseline") -> Policy:
 def make_control(tenant: str, name: str = "block-secret", data: dict | None = None) -> Control:
     with tenant_context(tenant):
         return Control.objects.create(name=name, data=data if data is not None else REGEX_DENY)
+
+
+def soft_delete(control: Control) -> None:
+    """Set ``deleted_at`` on the control's row (any tenant)."""
+    Control.all_tenants.filter(pk=control.pk).update(deleted_at=datetime.now(UTC))

@@ -1,5 +1,8 @@
 """Error bodies exactly as the reference server 8.15.0 answers them (captured side by side), minus
-``metadata.timestamp``; ``problem(response)`` strips that from a response for comparison."""
+``metadata.timestamp``; ``problem(response)`` strips that from a response for comparison, and
+``error(response)`` keeps only the fields most tests compare."""
+
+VALIDATION_HINT = "Check the 'errors' array for field-level validation details."
 
 
 def problem(response) -> dict:
@@ -7,6 +10,12 @@ def problem(response) -> dict:
     body = response.json()
     assert set(body.pop("metadata")) == {"timestamp"}
     return body
+
+
+def error(response) -> dict:
+    """The comparable part of an error envelope: status, error_code, detail and errors."""
+    body = response.json()
+    return {key: body.get(key) for key in ("status", "error_code", "detail", "errors")}
 
 
 def _envelope(status, code, title, reason, detail, instance, hint, details=None, errors=None):
@@ -70,6 +79,7 @@ def no_policy_assigned(name: str, instance: str, hint: str) -> dict:
 
 
 def control_not_found(control_id, instance: str) -> dict:
+    """404 ``CONTROL_NOT_FOUND``."""
     return _envelope(
         404,
         "CONTROL_NOT_FOUND",
@@ -79,6 +89,20 @@ def control_not_found(control_id, instance: str) -> dict:
         instance,
         "Verify the control ID is correct and the control has been created.",
         details={"name": str(control_id), "kind": "Control"},
+    )
+
+
+def control_name_conflict(name: str, instance: str) -> dict:
+    """409 ``CONTROL_NAME_CONFLICT``."""
+    return _envelope(
+        409,
+        "CONTROL_NAME_CONFLICT",
+        "Control Name Already Exists",
+        "Conflict",
+        f"Control with name '{name}' already exists",
+        instance,
+        "Choose a different name or update the existing control.",
+        details={"name": name, "kind": "Control"},
     )
 
 
@@ -105,20 +129,26 @@ def assert_request_validation(response, instance: str, errors: list[dict]) -> No
     body = problem(response)
     details = body.pop("details", None)
     assert details in (None, {"causes": errors})
-    assert body == _envelope(
+    assert body == validation_problem(instance, errors)
+
+
+def validation_problem(instance: str, errors: list[dict], *, detail: str | None = None) -> dict:
+    """The exact 422 ``VALIDATION_ERROR`` body for request-validation ``errors`` (``detail``
+    replaces the count sentence)."""
+    return _envelope(
         422,
         "VALIDATION_ERROR",
         "Validation Error",
         "UnprocessableEntity",
-        f"Request validation failed with {len(errors)} error(s)",
+        detail or f"Request validation failed with {len(errors)} error(s)",
         instance,
-        "Check the 'errors' array for field-level validation details.",
+        VALIDATION_HINT,
         errors=errors,
     )
 
 
-def int_parsing(name: str) -> dict:
-    """The ``errors[]`` item of a non-integer path id."""
+def path_id_error(name: str = "control_id") -> dict:
+    """The ``errors[]`` item of a non-integer path parameter ``name``."""
     return {
         "resource": "Request",
         "field": f"path.{name}",

@@ -1,83 +1,8 @@
-"""Helpers for the agent endpoint tests: registering agents over the API, linking controls with the
-ORM (the association endpoints are built elsewhere), and comparing error envelopes."""
+"""Fixtures for the agent endpoint tests (plain helpers live in ``agent_helpers.py``)."""
 
 import pytest
 
-from agents.models import Agent, AgentControl, AgentPolicy
-from policies.models import PolicyControl
-from tenancy.context import tenant_context
-
-INIT = "/api/v1/agents/initAgent"
-NO_CHANGES = {  # overwrite_changes when nothing was overwritten
-    "metadata_changed": False,
-    "steps_added": [],
-    "steps_updated": [],
-    "steps_removed": [],
-    "evaluators_added": [],
-    "evaluators_updated": [],
-    "evaluators_removed": [],
-    "evaluator_removals": [],
-}
-
-
-def error(response) -> dict:
-    """The comparable part of an error envelope: status, error_code, detail and errors."""
-    body = response.json()
-    return {key: body.get(key) for key in ("status", "error_code", "detail", "errors")}
-
-
-def init_body(name="support-bot-01", **fields) -> dict:
-    """An initAgent body for ``name``; keyword arguments are top-level fields
-    (``steps=[...]``, ``conflict_mode="overwrite"``) or ``agent=`` extras."""
-    agent = {"agent_name": name, **fields.pop("agent", {})}
-    return {"agent": agent, **fields}
-
-
-def step(kind="tool", name="search", **fields) -> dict:
-    return {"type": kind, "name": name, **fields}
-
-
-def stored_step(kind="tool", name="search", **fields) -> dict:
-    """A step as the API returns it (every field present)."""
-    return {
-        "type": kind,
-        "name": name,
-        "description": None,
-        "input_schema": None,
-        "output_schema": None,
-        "metadata": None,
-        **fields,
-    }
-
-
-def leaf(evaluator: str, config=None, path="input") -> dict:
-    return {"selector": {"path": path}, "evaluator": {"name": evaluator, "config": config or {}}}
-
-
-def control_data(condition: dict, *, enabled=True, decision="deny", **extra) -> dict:
-    return {
-        "execution": "server",
-        "condition": condition,
-        "action": {"decision": decision},
-        "enabled": enabled,
-        **extra,
-    }
-
-
-def attach(tenant: str, agent_name: str, *, controls=(), policies=()) -> None:
-    """Link controls directly and policies to the tenant's agent (ORM, stamped)."""
-    with tenant_context(tenant):
-        agent = Agent.objects.get(name=agent_name)
-        for control in controls:
-            AgentControl.objects.create(agent=agent, control=control)
-        for policy in policies:
-            AgentPolicy.objects.create(agent=agent, policy=policy)
-
-
-def fill_policy(tenant: str, policy, controls) -> None:
-    with tenant_context(tenant):
-        for control in controls:
-            PolicyControl.objects.create(policy=policy, control=control)
+from tests.agents.agent_helpers import INIT, init_body
 
 
 @pytest.fixture

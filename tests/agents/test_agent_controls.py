@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 
 from tenancy.context import tenant_context
-from tests.agents.conftest import attach, error, fill_policy, leaf
+from tests.agents.agent_helpers import attach, fill_policy
+from tests.definitions import leaf
 from tests.factories import make_control, make_policy
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,12 @@ def controls(register):
         "condition": {
             "and": [
                 leaf("regex", {"pattern": "x"}),
-                {"not": leaf("list", {"values": ["a"]}, path=None)},
+                {  # an explicit null path
+                    "not": {
+                        "selector": {"path": None},
+                        "evaluator": {"name": "list", "config": {"values": ["a"]}},
+                    }
+                },
             ]
         },
         "action": {"decision": "steer", "steering_context": {"message": "ask"}},

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from tests.agents.conftest import error
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

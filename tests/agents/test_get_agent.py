@@ -3,7 +3,8 @@
 import pytest
 from django.db import connection
 
-from tests.agents.conftest import error, step, stored_step
+from tests.agents.agent_helpers import step, stored_step
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

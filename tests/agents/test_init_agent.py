@@ -3,18 +3,10 @@ the returned controls (API.md 1(a), 3.2; scenarios 1-3 of 7.3). Errors: ``test_i
 
 import pytest
 
-from tests.agents.conftest import (
-    INIT,
-    NO_CHANGES,
-    attach,
-    control_data,
-    error,
-    init_body,
-    leaf,
-    step,
-    stored_step,
-)
+from tests.agents.agent_helpers import INIT, NO_CHANGES, attach, init_body, step, stored_step
+from tests.definitions import control_data, leaf
 from tests.factories import REGEX_DENY, make_control
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 
@@ -210,12 +202,14 @@ def test_overwrite_metadata_change_alone_is_applied(register):
 def test_overwrite_reports_removed_evaluators_still_used_by_active_controls(register):
     register(evaluators=[{"name": "pii"}, {"name": "tox"}])
     nested = control_data(
-        {"or": [leaf("regex", {"pattern": "x"}), {"not": leaf("support-bot-01:pii")}]}
+        {"or": [leaf("regex", {"pattern": "x"}), {"not": leaf("support-bot-01:pii", {})}]}
     )
     b = make_control("default-tenant", "b-uses-pii", nested)
-    a = make_control("default-tenant", "a-uses-pii", control_data(leaf("support-bot-01:pii")))
+    a = make_control("default-tenant", "a-uses-pii", control_data(leaf("support-bot-01:pii", {})))
     off = make_control(
-        "default-tenant", "off-uses-tox", control_data(leaf("support-bot-01:tox"), enabled=False)
+        "default-tenant",
+        "off-uses-tox",
+        control_data(leaf("support-bot-01:tox", {}), enabled=False),
     )
     attach("default-tenant", "support-bot-01", controls=[b, a, off])
     response = register(conflict_mode="overwrite", evaluators=[])

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from agents.models import Agent
-from tests.agents.conftest import INIT, init_body, step
+from tests.agents.agent_helpers import INIT, init_body, step
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -7,8 +7,9 @@ from django.db import connection
 
 from agents.models import Agent
 from tenancy.context import tenant_context
-from tests.agents.conftest import INIT, NO_CHANGES, attach, error, init_body, step, stored_step
+from tests.agents.agent_helpers import INIT, NO_CHANGES, attach, init_body, step, stored_step
 from tests.factories import make_control
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,10 @@ from django.db import connection
 
 from agents.models import Agent
 from tenancy.context import tenant_context
-from tests.agents.conftest import attach, control_data, error, fill_policy, leaf, step
+from tests.agents.agent_helpers import attach, fill_policy, step
+from tests.definitions import control_data, leaf
 from tests.factories import REGEX_DENY, make_control, make_policy
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,10 @@ evaluator that an active control still uses."""
 import pytest
 from django.db import connection
 
-from tests.agents.conftest import attach, control_data, error, fill_policy, leaf, step, stored_step
+from tests.agents.agent_helpers import attach, fill_policy, step, stored_step
+from tests.definitions import control_data, leaf
 from tests.factories import make_control, make_policy
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +53,17 @@ def test_repeating_a_removal_is_idempotent(api, agent):
 
 def test_evaluator_used_by_an_active_control_is_409(api, agent):
     nested = control_data(
-        {"and": [leaf("regex", {"pattern": "x"}), {"not": {"or": [leaf("support-bot-01:tox")]}}]}
+        {
+            "and": [
+                leaf("regex", {"pattern": "x"}),
+                {"not": {"or": [leaf("support-bot-01:tox", {})]}},
+            ]
+        }
     )
     via_policy = make_control("default-tenant", "nested-tox", nested)
-    direct = make_control("default-tenant", "uses-pii", control_data(leaf("support-bot-01:pii")))
+    direct = make_control(
+        "default-tenant", "uses-pii", control_data(leaf("support-bot-01:pii", {}))
+    )
     policy = make_policy("default-tenant")
     fill_policy("default-tenant", policy, [via_policy])
     attach("default-tenant", "support-bot-01", controls=[direct], policies=[policy])
@@ -91,9 +100,11 @@ def test_evaluator_used_by_an_active_control_is_409(api, agent):
 
 def test_disabled_control_or_another_agents_reference_does_not_block(api, agent):
     disabled = make_control(
-        "default-tenant", "off", control_data(leaf("support-bot-01:pii"), enabled=False)
+        "default-tenant", "off", control_data(leaf("support-bot-01:pii", {}), enabled=False)
     )
-    other = make_control("default-tenant", "other-agent", control_data(leaf("other-agent-01:tox")))
+    other = make_control(
+        "default-tenant", "other-agent", control_data(leaf("other-agent-01:tox", {}))
+    )
     attach("default-tenant", "support-bot-01", controls=[disabled, other])
     response = api.patch(URL, {"remove_evaluators": ["pii", "tox"]})
     assert response.json() == {"steps_removed": [], "evaluators_removed": ["pii", "tox"]}

@@ -3,7 +3,7 @@ lists and totals see only the caller's tenant, and the same name in two tenants 
 
 import pytest
 
-from tests.agents.conftest import attach
+from tests.agents.agent_helpers import attach
 from tests.factories import make_control
 
 pytestmark = pytest.mark.django_db

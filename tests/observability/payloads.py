@@ -1,6 +1,10 @@
-"""Event payloads for the observability tests: what the SDK posts, and what the server returns."""
+"""Event payloads for the observability tests: what the SDK posts, what the server returns, and the
+rows it stores."""
 
 import itertools
+import json
+
+from observability.models import ControlExecutionEvent
 
 _ids = itertools.count(1)
 
@@ -49,12 +53,26 @@ def ingest(api, events, **kw):
     return api.post(EVENTS, {"events": events}, **kw)
 
 
+def raw_event(raw_field: str, **overrides) -> str:
+    """``event(**overrides)`` as JSON text with ``raw_field`` (JSON text such as ``"x": 1e400``,
+    which ``json.dumps`` would not write) appended as its last field."""
+    return json.dumps(event(**overrides))[:-1] + ", " + raw_field + "}"
+
+
+def ingest_raw(client, *raw_events: str):
+    """``POST /observability/events`` of events given as JSON text."""
+    body = '{"events": [' + ", ".join(raw_events) + "]}"
+    return client.post(EVENTS, body, content_type="application/json")
+
+
 def query(api, body=None, **kw):
     """``POST /observability/events/query`` with ``body`` (default ``{}``)."""
     return api.post(QUERY, {} if body is None else body, **kw)
 
 
-def envelope(response) -> dict:
-    """The comparable part of an error envelope (``metadata.timestamp`` left out)."""
-    body = response.json()
-    return {key: body.get(key) for key in ("status", "error_code", "detail", "errors")}
+def rows(tenant=None):
+    """The stored events of every tenant (or of ``tenant``), in insertion order."""
+    events = ControlExecutionEvent.all_tenants.order_by("id")
+    if tenant is not None:
+        events = events.filter(tenant_id=tenant)
+    return list(events)

@@ -5,7 +5,8 @@ from agent_control_models.observability import ControlExecutionEvent as EventPay
 
 from observability.models import ControlExecutionEvent
 from tenancy.context import tenant_context
-from tests.observability.payloads import envelope, event, ingest, query, stored
+from tests.observability.payloads import event, ingest, query, stored
+from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_invalid_filters_are_422_with_their_fields(api):
         },
     )
     assert response.status_code == 422
-    assert envelope(response) == {
+    assert error(response) == {
         "status": 422,
         "error_code": "VALIDATION_ERROR",
         "detail": "Request validation failed with 7 error(s)",

@@ -1,7 +1,6 @@
 """``GET /api/v1/observability/status`` and the read-only admin for events."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from observability.models import ControlExecutionEvent
 from tests.observability.payloads import event, ingest
@@ -15,13 +14,6 @@ def test_status_reports_ingestor_and_store_ready(api):
         "ingestor_initialized": True,
         "store_initialized": True,
     }
-
-
-@pytest.fixture
-def operator(client):
-    user = get_user_model().objects.create_superuser("operator", "op@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db

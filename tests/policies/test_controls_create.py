@@ -5,15 +5,12 @@ from django.db import IntegrityError
 
 from policies.models import Control, ControlVersion
 from policies.services import controls as control_services
-from tests.policies.control_helpers import (
-    CONTROLS,
+from tests.definitions import definition, leaf
+from tests.policies.control_helpers import CONTROLS, create, stored
+from tests.reference_errors import (
+    control_name_conflict,
     control_not_found,
-    create,
-    definition,
-    leaf,
-    name_conflict,
     problem,
-    stored,
     validation_problem,
 )
 
@@ -102,7 +99,7 @@ def test_duplicate_name_is_409(api):
     create(api)
     response = api.put(CONTROLS, {"name": "block-ssn", "data": definition()})
     assert response.status_code == 409
-    assert problem(response) == name_conflict("block-ssn", CONTROLS)
+    assert problem(response) == control_name_conflict("block-ssn", CONTROLS)
     assert Control.all_tenants.count() == 1
     assert ControlVersion.all_tenants.count() == 1
 

@@ -4,8 +4,6 @@ pytest-django's ``live_server`` serves the project from a thread of the test pro
 loopback port, on the test database (so these tests use ``transaction=True``).
 """
 
-import asyncio
-
 import agent_control
 import pytest
 
@@ -22,8 +20,3 @@ def sdk_server(live_server, monkeypatch):
     yield live_server.url
     agent_control.shutdown()
     _control_registry.clear()
-
-
-def run(coroutine):
-    """Run one SDK coroutine to completion (the SDK's helpers are async)."""
-    return asyncio.run(coroutine)

@@ -14,7 +14,7 @@ from agent_control.evaluation import check_evaluation
 from agent_control_models import Agent as AgentModel
 from agent_control_models import Step
 
-from .conftest import run
+from tests.sdk.sdk_helpers import run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

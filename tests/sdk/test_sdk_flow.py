@@ -10,8 +10,7 @@ from agent_control import policies as sdk_policies
 
 from agents.models import Agent, AgentPolicy
 from policies.models import Control, Policy, PolicyControl
-
-from .conftest import run
+from tests.sdk.sdk_helpers import run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,19 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from agents.models import Agent, AgentPolicy
 from tests.factories import make_agent, make_control, make_policy
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator(client):
-    user = get_user_model().objects.create_superuser("operator", "op@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 def agent_form(tenant, name, policy_ids=(), control_ids=()):

@@ -1,142 +1,21 @@
-"""``PUT /policies`` and a policy's controls: exact bodies, every error code, tenant isolation,
-and API.md scenario 10 (policy CRUD)."""
-
-from datetime import UTC, datetime
+"""A policy's controls (``POST|DELETE /policies/{id}/controls/{control_id}``,
+``GET /policies/{id}/controls``): exact bodies, every error code, soft-deleted controls, tenant
+isolation, the query budget and API.md scenario 10 (policy CRUD)."""
 
 import pytest
 
-from policies.models import Policy, PolicyControl
-from tests.factories import make_control, make_policy
+from policies.models import PolicyControl
+from tests.factories import make_control, make_policy, soft_delete
+from tests.policies.policy_helpers import POLICIES, controls_url, links
 from tests.reference_errors import (
     assert_request_validation,
     control_not_found,
-    int_parsing,
-    policy_name_conflict,
+    path_id_error,
     policy_not_found,
     problem,
 )
 
 pytestmark = pytest.mark.django_db
-
-POLICIES = "/api/v1/policies"
-
-
-def controls_url(policy_id, control_id=None):
-    base = f"{POLICIES}/{policy_id}/controls"
-    return base if control_id is None else f"{base}/{control_id}"
-
-
-def links():
-    """Every policy <-> control row, all tenants: ``(tenant_id, policy_id, control_id)``."""
-    return sorted(PolicyControl.all_tenants.values_list("tenant_id", "policy_id", "control_id"))
-
-
-def soft_delete(control):
-    type(control).all_tenants.filter(pk=control.pk).update(deleted_at=datetime.now(UTC))
-
-
-# --- PUT /policies ---------------------------------------------------------------------------
-
-
-def test_create_policy_returns_its_id_and_stamps_the_callers_tenant(api):
-    response = api.put(POLICIES, {"name": "baseline"}, tenant="acme")
-    assert response.status_code == 200
-    policy = Policy.all_tenants.get()
-    assert response.json() == {"policy_id": policy.pk}
-    assert (policy.tenant_id, policy.name) == ("acme", "baseline")
-
-
-def test_create_policy_without_tenant_header_lands_in_default_tenant(api):
-    response = api.put(POLICIES, {"name": "baseline"})
-    assert response.status_code == 200
-    assert list(Policy.all_tenants.values_list("tenant_id", "name")) == [
-        ("default-tenant", "baseline")
-    ]
-
-
-def test_create_policy_trims_the_name_and_keeps_its_case(api):
-    first = api.put(POLICIES, {"name": " Prod-Policy "}, tenant="acme")
-    second = api.put(POLICIES, {"name": "prod-policy"}, tenant="acme")
-    assert (first.status_code, second.status_code) == (200, 200)
-    assert sorted(Policy.all_tenants.values_list("name", flat=True)) == [
-        "Prod-Policy",
-        "prod-policy",
-    ]
-
-
-def test_duplicate_policy_name_is_409_and_writes_nothing(api):
-    api.put(POLICIES, {"name": "Prod-Policy"}, tenant="acme")
-    response = api.put(POLICIES, {"name": " Prod-Policy "}, tenant="acme")
-    assert response.status_code == 409
-    assert problem(response) == policy_name_conflict("Prod-Policy")
-    assert Policy.all_tenants.count() == 1
-
-
-def test_same_policy_name_in_two_tenants_makes_independent_policies(api):
-    a = api.put(POLICIES, {"name": "baseline"}, tenant="acme").json()["policy_id"]
-    b = api.put(POLICIES, {"name": "baseline"}, tenant="globex").json()["policy_id"]
-    assert a != b
-    control = make_control("acme")
-    assert api.post(controls_url(a, control.pk), tenant="acme").status_code == 200
-    assert api.get(controls_url(a), tenant="acme").json() == {"control_ids": [control.pk]}
-    assert api.get(controls_url(b), tenant="globex").json() == {"control_ids": []}
-
-
-@pytest.mark.parametrize(
-    ("body", "error"),
-    [
-        (
-            {"name": "bad name"},
-            {
-                "resource": "Request",
-                "field": "name",
-                "code": "string_pattern_mismatch",
-                "message": "String should match pattern '^[a-zA-Z0-9][a-zA-Z0-9_-]*$'",
-                "value": "[REDACTED]",
-            },
-        ),
-        (
-            {"name": "   "},
-            {
-                "resource": "Request",
-                "field": "name",
-                "code": "too_short",
-                "message": "Value should have at least 1 item after validation, not 0",
-                "value": "[REDACTED]",
-            },
-        ),
-        (
-            {},
-            {
-                "resource": "Request",
-                "field": "name",
-                "code": "missing",
-                "message": "Field required",
-                "value": "[REDACTED]",
-            },
-        ),
-        (
-            {"name": 123},
-            {
-                "resource": "Request",
-                "field": "name",
-                "code": "string_type",
-                "message": "Input should be a valid string",
-                "value": 123,
-            },
-        ),
-    ],
-)
-def test_bad_policy_name_is_422(api, body, error):
-    response = api.put(POLICIES, body, tenant="acme")
-    assert_request_validation(response, POLICIES, [error])
-    assert not Policy.all_tenants.exists()
-
-
-def test_over_long_policy_name_is_422_not_500(api):
-    response = api.put(POLICIES, {"name": "p" * 256}, tenant="acme")
-    assert response.status_code == 422
-    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [("name", "too_long")]
 
 
 # --- POST / DELETE / GET /policies/{policy_id}/controls[/{control_id}] ------------------------
@@ -239,13 +118,15 @@ def test_policy_with_only_deleted_controls_lists_empty_not_404(api):
 def test_non_integer_ids_are_422_with_every_bad_path_field(api):
     path = controls_url("abc", "xyz")
     assert_request_validation(
-        api.post(path, tenant="acme"), path, [int_parsing("policy_id"), int_parsing("control_id")]
+        api.post(path, tenant="acme"),
+        path,
+        [path_id_error("policy_id"), path_id_error("control_id")],
     )
     policy = make_policy("acme")
     path = controls_url(policy.pk, "1.5")
-    assert_request_validation(api.delete(path, tenant="acme"), path, [int_parsing("control_id")])
+    assert_request_validation(api.delete(path, tenant="acme"), path, [path_id_error("control_id")])
     path = controls_url("p1")
-    assert_request_validation(api.get(path, tenant="acme"), path, [int_parsing("policy_id")])
+    assert_request_validation(api.get(path, tenant="acme"), path, [path_id_error("policy_id")])
 
 
 @pytest.mark.parametrize("policy_id", ["-1", str(2**63), str(2**80)])
@@ -292,16 +173,6 @@ def test_other_tenants_control_is_exactly_a_missing_one(api, acme, method):
     response = getattr(api, method)(path, tenant="globex")
     assert problem(response) == control_not_found(control.pk, path)
     assert links() == before
-
-
-def test_duplicate_name_check_ignores_other_tenants(api):
-    make_policy("acme", "baseline")
-    response = api.put(POLICIES, {"name": "baseline"}, tenant="globex")
-    assert response.status_code == 200
-    assert sorted(Policy.all_tenants.values_list("tenant_id", "name")) == [
-        ("acme", "baseline"),
-        ("globex", "baseline"),
-    ]
 
 
 # --- query budget ----------------------------------------------------------------------------
