@@ -18,8 +18,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
 
-from tenancy.fields import TenantForeignKey, TenantManyToManyField
-from tenancy.models import TenantLinkModel, TenantModel, link_keys
+from tenancy.fields import TenantManyToManyField
+from tenancy.models import TenantLinkModel, TenantModel, link_fields, link_keys
 
 from .names import AGENT_NAME_MAX_LENGTH, validate_agent_name
 from .registration_data import EVALUATOR_LIST, STEP_LIST
@@ -106,39 +106,17 @@ class Agent(TenantModel):
 class AgentPolicy(TenantLinkModel):
     """Agent <-> policy link; takes the agent's tenant."""
 
-    tenant_parent = "agent"
-    link_other = "policy"
-
-    agent = TenantForeignKey(Agent, on_delete=models.CASCADE, related_name="agent_policies")
-    policy = TenantForeignKey(
-        "policies.Policy", on_delete=models.CASCADE, related_name="agent_policies"
-    )
+    agent, policy = link_fields(Agent, "policies.Policy", related_name="agent_policies")
 
     class Meta:
         verbose_name_plural = "agent policies"
-        constraints, indexes = link_keys(
-            "agent",
-            "policy",
-            unique="agents_agentpolicy_tenant_pair_uniq",
-            index="agents_agentpolicy_tenant_pol",
-        )
+        constraints, indexes = link_keys("agent", "policy", "agents_agentpolicy", "pol")
 
 
 class AgentControl(TenantLinkModel):
     """Agent <-> control direct link; takes the agent's tenant."""
 
-    tenant_parent = "agent"
-    link_other = "control"
-
-    agent = TenantForeignKey(Agent, on_delete=models.CASCADE, related_name="agent_controls")
-    control = TenantForeignKey(
-        "policies.Control", on_delete=models.CASCADE, related_name="agent_controls"
-    )
+    agent, control = link_fields(Agent, "policies.Control", related_name="agent_controls")
 
     class Meta:
-        constraints, indexes = link_keys(
-            "agent",
-            "control",
-            unique="agents_agentcontrol_tenant_pair_uniq",
-            index="agents_agentcontrol_tenant_ctl",
-        )
+        constraints, indexes = link_keys("agent", "control", "agents_agentcontrol", "ctl")

@@ -15,7 +15,7 @@ from django.db import models
 from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.fields import TenantForeignKey, TenantManyToManyField
-from tenancy.models import TenantLinkModel, TenantModel, link_keys
+from tenancy.models import TenantLinkModel, TenantModel, link_fields, link_keys
 
 from .names import SLUG_NAME_MAX_LENGTH, validate_slug_name
 
@@ -110,16 +110,9 @@ class Policy(TenantModel):
 class PolicyControl(TenantLinkModel):
     """Policy <-> control link; takes the policy's tenant."""
 
-    tenant_parent = "policy"
-    link_other = "control"
-
-    policy = TenantForeignKey(Policy, on_delete=models.CASCADE, related_name="policy_controls")
-    control = TenantForeignKey(Control, on_delete=models.CASCADE, related_name="policy_controls")
+    policy, control = link_fields(Policy, Control, related_name="policy_controls")
 
     class Meta:
         constraints, indexes = link_keys(
-            "policy",
-            "control",
-            unique="policies_policycontrol_tenant_pair_uniq",
-            index="policies_polctl_tenant_ctl",
+            "policy", "control", "policies_policycontrol", "ctl", index="policies_polctl_tenant_ctl"
         )

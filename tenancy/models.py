@@ -15,10 +15,12 @@ from contextlib import nullcontext
 from typing import ClassVar
 
 from django.db import models
+from django.utils.functional import classproperty
 
 from .conf import DB_DEFAULT_TENANT_ID
 from .context import get_current_tenant_id, tenant_context
 from .exceptions import TenantMismatch
+from .fields import TenantForeignKey
 from .managers import AllTenantsManager, TenantManager
 from .stamping import check_existing_rows, stamp_new_rows
 from .validators import TENANT_ID_MAX_LENGTH, validate_tenant_id_field
@@ -120,11 +122,14 @@ class TenantModel(models.Model):
 class TenantLinkModel(TenantModel):
     """Abstract base of a through row linking two tenant-owned rows (``AgentPolicy``, ...).
 
-    ``tenant_parent`` names the foreign key whose row's tenant the link copies and ``link_other``
-    the other end; ``Meta`` uses ``link_keys`` for its tenant-leading unique pair and index.
-    """
+    Declare both ends with ``link_fields`` (the owning end first: the link copies its tenant) and
+    the keys with ``link_keys``::
 
-    link_other: ClassVar[str] = ""
+        agent, policy = link_fields(Agent, "policies.Policy", related_name="agent_policies")
+
+        class Meta:
+            constraints, indexes = link_keys("agent", "policy", "agents_agentpolicy", "pol")
+    """
 
     class Meta:
         abstract = True
@@ -133,10 +138,41 @@ class TenantLinkModel(TenantModel):
         parent, other = self.tenant_parent, self.link_other
         return f"{parent} {getattr(self, f'{parent}_id')} -> {other} {getattr(self, f'{other}_id')}"
 
+    @classproperty
+    def tenant_parent(cls) -> str:
+        """The owning end: the first foreign key declared."""
+        return cls._link_ends()[0]
 
-def link_keys(parent: str, other: str, *, unique: str, index: str) -> tuple[list, list]:
+    @classproperty
+    def link_other(cls) -> str:
+        """The other end: the second foreign key declared."""
+        return cls._link_ends()[1]
+
+    @classmethod
+    def _link_ends(cls) -> tuple[str, ...]:
+        ends = cls.__dict__.get("_tenancy_link_ends")
+        if ends is None:
+            ends = tuple(field.name for field in cls._meta.concrete_fields if field.many_to_one)
+            cls._tenancy_link_ends = ends
+        return ends
+
+
+def link_fields(parent, other, *, related_name: str) -> tuple:
+    """The two foreign keys of a link model: to ``parent`` (the owning end) and to ``other``,
+    both ``on_delete=CASCADE`` with ``related_name``."""
+    return (
+        TenantForeignKey(parent, on_delete=models.CASCADE, related_name=related_name),
+        TenantForeignKey(other, on_delete=models.CASCADE, related_name=related_name),
+    )
+
+
+def link_keys(
+    parent: str, other: str, prefix: str, short: str, *, index: str | None = None
+) -> tuple[list, list]:
     """``(constraints, indexes)`` of a link model: ``UNIQUE (tenant_id, parent, other)`` named
-    ``unique`` and an index on ``(tenant_id, other)`` named ``index`` (lookups from the other end).
-    """
-    constraints = [models.UniqueConstraint(fields=["tenant_id", parent, other], name=unique)]
-    return constraints, [models.Index(fields=["tenant_id", other], name=index)]
+    ``<prefix>_tenant_pair_uniq`` and an index on ``(tenant_id, other)`` (lookups from the other
+    end) named ``index`` or ``<prefix>_tenant_<short>`` (index names are at most 30 characters)."""
+    fields = ["tenant_id", parent, other]
+    constraints = [models.UniqueConstraint(fields=fields, name=f"{prefix}_tenant_pair_uniq")]
+    index_name = index or f"{prefix}_tenant_{short}"
+    return constraints, [models.Index(fields=["tenant_id", other], name=index_name)]
