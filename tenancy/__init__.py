@@ -5,8 +5,13 @@ The package is reusable in any Django project. Its pieces, one idea per module:
 - ``validators``  what a tenant id may look like (``validate_tenant_id``).
 - ``conf``        the ``TENANCY_*`` settings with their defaults, read at call time.
 - ``context``     the ``ContextVar`` holding the current tenant; ``tenant_context()``.
+- ``loading``     dotted-path settings: import, cache, forget on ``setting_changed``.
 - ``resolvers``   ``TenantResolver`` protocol, ``HeaderTenantResolver``, the settings loader.
-- ``middleware``  ``TenantMiddleware``: resolve once per request, bind, always reset.
+- ``principals``  ``Principal``: the authenticated caller (tenant, kind, scopes, credential id).
+- ``authentication`` ``Authenticator`` protocol, ``ResolverAuthenticator`` (the default),
+                  ``credentials_optional`` for public views.
+- ``failures``    the answer to refused requests (``TENANCY_FAILURE_VIEW``).
+- ``middleware``  ``TenantMiddleware``: authenticate once per request, bind, always reset.
 - ``models``      ``TenantModel``: the ``tenant_id`` column and the stamping hooks of ``save()``.
 - ``managers``    ``TenantManager`` (scoped, fail-closed) and ``AllTenantsManager`` (unscoped).
 - ``stamping``    the write rules: which tenant a new row gets, which writes are refused.
@@ -15,7 +20,8 @@ The package is reusable in any Django project. Its pieces, one idea per module:
 - ``admin``       ``TenantAdminMixin`` / ``TenantInlineMixin`` for the Django admin.
 - ``introspection`` ``is_tenant_model`` / ``tenant_foreign_keys`` (a leaf module).
 - ``checks``      settings and middleware checks ``tenancy.E001``...; the manager checks itself.
-- ``exceptions``  ``InvalidTenantId``, ``NoTenantBound``, ``TenantMismatch``.
+- ``exceptions``  ``InvalidTenantId``, ``CredentialsRefused`` (``AuthenticationFailed``,
+                  ``TenantForbidden``), ``NoTenantBound``, ``TenantMismatch``.
 
 Import models, managers and fields from their modules; this package root imports nothing so that it
 is safe to import before the app registry is ready.

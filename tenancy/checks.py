@@ -6,6 +6,12 @@
 | tenancy.E002   | ``TENANCY_RESOLVER`` cannot be imported.                                 |
 | tenancy.E003   | ``TENANCY_RESOLVER`` does not name a tenant resolver class.              |
 | tenancy.E004   | ``TENANCY_DEFAULT_TENANT_ID`` is not a valid tenant id.                  |
+| tenancy.E007   | ``TENANCY_AUTHENTICATOR`` is not a string.                               |
+| tenancy.E008   | ``TENANCY_AUTHENTICATOR`` cannot be imported.                            |
+| tenancy.E009   | ``TENANCY_AUTHENTICATOR`` does not name an authenticator class.          |
+| tenancy.E010   | ``TENANCY_FAILURE_VIEW`` is not a string.                                |
+| tenancy.E011   | ``TENANCY_FAILURE_VIEW`` cannot be imported.                             |
+| tenancy.E012   | ``TENANCY_FAILURE_VIEW`` does not name a view function.                  |
 | tenancy.W001   | ``tenancy.middleware.TenantMiddleware`` is not in ``MIDDLEWARE``.        |
 
 ``tenancy.E005`` / ``tenancy.E006`` (a ``TenantManager`` on the wrong model, a bad
@@ -17,26 +23,28 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .conf import get_setting, setting_name
+from .authentication import import_authenticator
+from .conf import DEFAULTS, get_setting, setting_name
 from .exceptions import InvalidTenantId
+from .failures import import_failure_view
 from .resolvers import import_resolver
 from .validators import validate_tenant_id
 
 MIDDLEWARE_PATH = "tenancy.middleware.TenantMiddleware"
 
 
-@checks.register(checks.Tags.compatibility)
-def check_resolver_setting(app_configs=None, **kwargs):
-    """tenancy.E001-E003: ``TENANCY_RESOLVER`` names an importable resolver class."""
-    name = setting_name("RESOLVER")
-    path = get_setting("RESOLVER")
+def _check_dotted_setting(key: str, load, ids: tuple[str, str, str], hint: str) -> list:
+    """The three checks of a dotted-path setting ``TENANCY_<key>``: it is a string (``ids[0]``),
+    it can be imported (``ids[1]``), and ``load(path)`` accepts what it names (``ids[2]``, with
+    ``hint``)."""
+    name = setting_name(key)
+    path = get_setting(key)
     if not isinstance(path, str):
         return [
             checks.Error(
                 f"{name} must be a string, got {type(path).__name__}.",
-                hint=f"Set {name} to a dotted path such as "
-                "'tenancy.resolvers.HeaderTenantResolver'.",
-                id="tenancy.E001",
+                hint=f"Set {name} to a dotted path such as {DEFAULTS[key]!r}.",
+                id=ids[0],
             )
         ]
     try:
@@ -45,22 +53,50 @@ def check_resolver_setting(app_configs=None, **kwargs):
         return [
             checks.Error(
                 f"{name} = {path!r} cannot be imported: {exc}",
-                hint="Check the module path and the class name.",
-                id="tenancy.E002",
+                hint="Check the module path and the name.",
+                id=ids[1],
             )
         ]
     try:
-        import_resolver(path)
+        load(path)
     except ImproperlyConfigured as exc:
-        return [
-            checks.Error(
-                str(exc),
-                hint="Point it at a class with a resolve(request) -> str method that can be "
-                "instantiated without arguments.",
-                id="tenancy.E003",
-            )
-        ]
+        return [checks.Error(str(exc), hint=hint, id=ids[2])]
     return []
+
+
+@checks.register(checks.Tags.compatibility)
+def check_resolver_setting(app_configs=None, **kwargs):
+    """tenancy.E001-E003: ``TENANCY_RESOLVER`` names an importable resolver class."""
+    return _check_dotted_setting(
+        "RESOLVER",
+        import_resolver,
+        ("tenancy.E001", "tenancy.E002", "tenancy.E003"),
+        "Point it at a class with a resolve(request) -> str method that can be instantiated "
+        "without arguments.",
+    )
+
+
+@checks.register(checks.Tags.compatibility)
+def check_authenticator_setting(app_configs=None, **kwargs):
+    """tenancy.E007-E009: ``TENANCY_AUTHENTICATOR`` names an importable authenticator class."""
+    return _check_dotted_setting(
+        "AUTHENTICATOR",
+        import_authenticator,
+        ("tenancy.E007", "tenancy.E008", "tenancy.E009"),
+        "Point it at a class with an authenticate(request) -> Principal | None method that can "
+        "be instantiated without arguments.",
+    )
+
+
+@checks.register(checks.Tags.compatibility)
+def check_failure_view_setting(app_configs=None, **kwargs):
+    """tenancy.E010-E012: ``TENANCY_FAILURE_VIEW`` names an importable view function."""
+    return _check_dotted_setting(
+        "FAILURE_VIEW",
+        import_failure_view,
+        ("tenancy.E010", "tenancy.E011", "tenancy.E012"),
+        "Point it at a function view(request, exception) -> HttpResponse.",
+    )
 
 
 @checks.register(checks.Tags.compatibility)

@@ -1,12 +1,19 @@
 """The ``TENANCY_*`` settings and their defaults, read from ``django.conf.settings`` at call time.
 
-| setting                     | default                                   |
-| --------------------------- | ----------------------------------------- |
-| ``TENANCY_RESOLVER``        | ``"tenancy.resolvers.HeaderTenantResolver"`` |
-| ``TENANCY_DEFAULT_TENANT_ID`` | ``"default-tenant"``                    |
+| setting                       | default                                             |
+| ----------------------------- | --------------------------------------------------- |
+| ``TENANCY_RESOLVER``          | ``"tenancy.resolvers.HeaderTenantResolver"``        |
+| ``TENANCY_DEFAULT_TENANT_ID`` | ``"default-tenant"``                                |
+| ``TENANCY_AUTHENTICATOR``     | ``"tenancy.authentication.ResolverAuthenticator"``  |
+| ``TENANCY_FAILURE_VIEW``      | ``"tenancy.failures.failure_view"``                 |
+
+``TENANCY_AUTHENTICATOR`` turns a request into a ``Principal`` (the default asks the resolver, so
+the tenant header decides); ``TENANCY_FAILURE_VIEW`` answers the requests the middleware refuses
+(a malformed tenant id, a refused credential), like Django's ``CSRF_FAILURE_VIEW``.
 
 Nothing is cached here, so ``override_settings`` and pytest-django's ``settings`` fixture take effect
-immediately; the only cache (the loaded resolver) is cleared on ``setting_changed``.
+immediately; the only caches (the loaded resolver, authenticator and failure view) are cleared on
+``setting_changed``.
 """
 
 from django.conf import settings
@@ -14,6 +21,8 @@ from django.conf import settings
 DEFAULTS = {
     "RESOLVER": "tenancy.resolvers.HeaderTenantResolver",
     "DEFAULT_TENANT_ID": "default-tenant",
+    "AUTHENTICATOR": "tenancy.authentication.ResolverAuthenticator",
+    "FAILURE_VIEW": "tenancy.failures.failure_view",
 }
 
 #: The value of the database column default. It is a literal in the migrations (parity with the

@@ -1,7 +1,10 @@
 """Exceptions raised by the tenancy mechanism.
 
-``InvalidTenantId`` is the caller's mistake (a malformed id) and maps to HTTP 400; the other two are
-programming or configuration mistakes that the mechanism refuses loudly instead of guessing.
+``InvalidTenantId`` is the caller's mistake (a malformed id) and maps to HTTP 400;
+``CredentialsRefused`` (``AuthenticationFailed`` 401, ``TenantForbidden`` 403) is a credential that
+an authenticator refused. ``TenantMiddleware`` answers both through ``TENANCY_FAILURE_VIEW``. The
+other two are programming or configuration mistakes that the mechanism refuses loudly instead of
+guessing.
 """
 
 from django.core.exceptions import BadRequest
@@ -36,3 +39,32 @@ class TenantMismatch(TenancyError):
     another tenant saved or deleted while a tenant is bound, a through row whose two ends belong to
     different tenants, or an attempt to change ``tenant_id`` after creation. Nothing is written.
     """
+
+
+class CredentialsRefused(TenancyError):
+    """A request presented a credential and the authenticator refused it.
+
+    ``status_code`` is 401 or 403; ``hint`` says what to change; ``challenge`` is the
+    ``WWW-Authenticate`` value of a 401 (``"ApiKey"``, ``"Bearer"``), or ``None`` for the
+    project's default. The message must not leak secrets nor other tenants' names.
+    """
+
+    status_code = 401
+
+    def __init__(self, message: str, *, hint: str | None = None, challenge: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+        self.challenge = challenge
+
+
+class AuthenticationFailed(CredentialsRefused):
+    """401: the credential is unknown, malformed, expired, revoked, or its signature is wrong."""
+
+    status_code = 401
+
+
+class TenantForbidden(CredentialsRefused):
+    """403: the credential is valid but may not act as the tenant the request asks for (an
+    ``X-Tenant-Id`` header naming another tenant than the key's)."""
+
+    status_code = 403

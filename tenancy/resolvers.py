@@ -2,19 +2,20 @@
 
 ``TENANCY_RESOLVER`` names the resolver class by dotted path (default ``HeaderTenantResolver``). The
 class is instantiated without arguments, once; the instance is cached and the cache is dropped on
-``setting_changed`` so ``override_settings`` swaps it. An auth-bound resolver (an API key that
-belongs to one tenant) plugs in the same way.
+``setting_changed`` so ``override_settings`` swaps it (``tenancy.loading``).
+
+A resolver only names a tenant. A credential that decides the tenant (an API key that belongs to
+one tenant, a verified token) is an authenticator: ``tenancy.authentication``, whose default asks
+this resolver.
 """
 
 from typing import Protocol, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 
 from .conf import get_setting, setting_name
+from .loading import import_dotted, instantiate, load_cached
 from .validators import validate_tenant_id
 
 
@@ -42,11 +43,20 @@ class HeaderTenantResolver:
     header_name = "X-Tenant-Id"
 
     def resolve(self, request: HttpRequest) -> str:
-        raw = request.headers.get(self.header_name)
-        value = raw.strip(" \t") if raw is not None else ""
-        if not value:
-            return get_setting("DEFAULT_TENANT_ID")
-        return validate_tenant_id(value)
+        return requested_tenant_id(request, self.header_name) or get_setting("DEFAULT_TENANT_ID")
+
+
+def requested_tenant_id(request: HttpRequest, header_name: str = "X-Tenant-Id") -> str | None:
+    """The tenant id a request names in ``header_name``, or ``None`` when the header is missing or
+    blank.
+
+    Surrounding spaces and tabs are stripped (HTTP optional whitespace; other control characters
+    are kept so they are rejected, not silently removed); anything else must pass
+    ``validate_tenant_id`` (``InvalidTenantId``, HTTP 400).
+    """
+    raw = request.headers.get(header_name)
+    value = raw.strip(" \t") if raw is not None else ""
+    return validate_tenant_id(value) if value else None
 
 
 def import_resolver(path: object) -> TenantResolver:
@@ -56,46 +66,20 @@ def import_resolver(path: object) -> TenantResolver:
     be imported, or does not produce a ``TenantResolver``. The system checks ``tenancy.E001`` to
     ``tenancy.E003`` report the same three cases at start-up.
     """
-    name = setting_name("RESOLVER")
-    if not isinstance(path, str):
-        raise ImproperlyConfigured(
-            f"{name} must be a dotted path string to a resolver class, "
-            f"got {type(path).__name__} {path!r}."
-        )
-    try:
-        resolver_class = import_string(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(f"{name} = {path!r} could not be imported: {exc}") from exc
-    try:
-        resolver = resolver_class() if isinstance(resolver_class, type) else None
-    except TypeError as exc:
-        raise ImproperlyConfigured(
-            f"{name} = {path!r} must be instantiable without arguments: {exc}"
-        ) from exc
+    resolver_class = import_dotted("RESOLVER", path, "resolver class")
+    resolver = instantiate("RESOLVER", path, resolver_class)
     if resolver is None or not isinstance(resolver, TenantResolver):
         raise ImproperlyConfigured(
-            f"{name} = {path!r} is not a tenant resolver: it must name a class whose instances "
-            "have a resolve(request) -> str method."
+            f"{setting_name('RESOLVER')} = {path!r} is not a tenant resolver: it must name a class "
+            "whose instances have a resolve(request) -> str method."
         )
     return resolver
 
 
-_cached_resolver: TenantResolver | None = None
-
-
 def get_tenant_resolver() -> TenantResolver:
-    """The resolver named by ``TENANCY_RESOLVER``, imported on first use and cached.
+    """The resolver named by ``TENANCY_RESOLVER``, imported on first use and cached until a
+    ``TENANCY_*`` setting changes.
 
     Raises ``ImproperlyConfigured`` (see ``import_resolver``).
     """
-    global _cached_resolver
-    if _cached_resolver is None:
-        _cached_resolver = import_resolver(get_setting("RESOLVER"))
-    return _cached_resolver
-
-
-@receiver(setting_changed)
-def _clear_resolver_cache(*, setting: str, **kwargs) -> None:
-    global _cached_resolver
-    if setting in (setting_name("RESOLVER"), setting_name("DEFAULT_TENANT_ID")):
-        _cached_resolver = None
+    return load_cached("RESOLVER", import_resolver)
