@@ -9,9 +9,19 @@ Environment variables (all optional):
   used (whatever ``DJANGO_DEBUG`` says).
 - ``DJANGO_DEBUG``: ``1`` to enable debug pages (default off, so errors keep the API envelope).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost,[::1]``.
+- ``CONTROLPLANE_AUTH_MODE``: ``none`` (default; the ``X-Tenant-Id`` header is trusted:
+  development only), ``api_key`` (``X-API-Key`` keys of one tenant, ``manage.py apikeys``) or
+  ``jwt`` (identity-provider bearer tokens): ``CREDENTIALS_MODE``.
+- ``CONTROLPLANE_JWT_KEY`` (or ``CONTROLPLANE_JWT_KEY_FILE``, a PEM file), ``CONTROLPLANE_JWT_ALGORITHMS``
+  (comma-separated, default ``HS256``), ``CONTROLPLANE_JWT_ISSUER``, ``CONTROLPLANE_JWT_AUDIENCE``,
+  ``CONTROLPLANE_JWT_TENANT_CLAIM`` (default ``tenant_id``), ``CONTROLPLANE_JWT_ROLE_CLAIM`` (default
+  ``role``): the ``jwt`` mode (``credentials.identity_tokens``).
+- ``CONTROLPLANE_RUNTIME_TOKEN_SECRET`` (>= 32 bytes; unset: the runtime token exchange answers 503)
+  and ``CONTROLPLANE_RUNTIME_TOKEN_TTL`` (seconds, default 300): runtime tokens.
 
-The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) are Django settings with
-defaults in ``tenancy.conf``; none is set here.
+The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) keep their defaults from
+``tenancy.conf``; ``TENANCY_AUTHENTICATOR`` and ``TENANCY_FAILURE_VIEW`` plug in the credentials app
+and the API's error envelope. ``credentials.conf`` documents the ``CREDENTIALS_*`` settings.
 """
 
 import os
@@ -42,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tenancy",
+    "credentials",
     "agents",
     "policies",
     "observability",
@@ -60,6 +71,35 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "controlplane.urls"
+
+# Who calls, as which tenant: TenantMiddleware asks the credentials app, which follows
+# CREDENTIALS_MODE (below); requests it refuses (a malformed tenant id, a refused credential) get
+# the API's error envelope.
+TENANCY_AUTHENTICATOR = "credentials.authenticators.ModeAuthenticator"
+TENANCY_FAILURE_VIEW = "controlplane.api.handlers.tenancy_failure"
+
+
+def _env_file(name: str) -> str | None:
+    path = os.environ.get(name)
+    return Path(path).read_text() if path else None
+
+
+CREDENTIALS_MODE = os.environ.get("CONTROLPLANE_AUTH_MODE", "none").strip().lower()
+CREDENTIALS_JWT_KEY = os.environ.get("CONTROLPLANE_JWT_KEY") or _env_file(
+    "CONTROLPLANE_JWT_KEY_FILE"
+)
+CREDENTIALS_JWT_ALGORITHMS = [
+    name.strip()
+    for name in os.environ.get("CONTROLPLANE_JWT_ALGORITHMS", "HS256").split(",")
+    if name.strip()
+]
+CREDENTIALS_JWT_ISSUER = os.environ.get("CONTROLPLANE_JWT_ISSUER") or None
+CREDENTIALS_JWT_AUDIENCE = os.environ.get("CONTROLPLANE_JWT_AUDIENCE") or None
+CREDENTIALS_JWT_TENANT_CLAIM = os.environ.get("CONTROLPLANE_JWT_TENANT_CLAIM", "tenant_id")
+CREDENTIALS_JWT_ROLE_CLAIM = os.environ.get("CONTROLPLANE_JWT_ROLE_CLAIM", "role")
+CREDENTIALS_RUNTIME_TOKEN_SECRET = os.environ.get("CONTROLPLANE_RUNTIME_TOKEN_SECRET") or None
+_TTL = os.environ.get("CONTROLPLANE_RUNTIME_TOKEN_TTL", "300").strip()
+CREDENTIALS_RUNTIME_TOKEN_TTL_SECONDS = int(_TTL) if _TTL.isdigit() else _TTL
 
 TEMPLATES = [
     {
@@ -125,8 +165,10 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "controlplane.api.negotiation.JSONOnlyNegotiation",
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_METADATA_CLASS": None,
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # The principal TenantMiddleware authenticated (nothing authenticates twice), and the
+    # operation each view action declares (controlplane.api.operations).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["controlplane.api.auth.PrincipalAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["controlplane.api.auth.OperationPermission"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "controlplane.api.handlers.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "controlplane.api.schema.APIAutoSchema",

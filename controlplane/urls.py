@@ -2,6 +2,7 @@
 
 - ``/api/v1/``: the agent-control v1 API (``agents.urls``, ``policies.urls``).
 - ``/health``: liveness, as the reference server.
+- ``/api/config`` and ``/api/v1/auth/runtime-token-exchange``: ``credentials.urls``.
 - ``/api/schema/`` (OpenAPI 3, drf-spectacular) and ``/api/docs/`` (Swagger UI).
 - ``/admin/``: the Django admin.
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("agents.urls")),
     path("api/v1/", include("policies.urls")),
     path("api/v1/", include("observability.urls")),
+    path("", include("credentials.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from controlplane.api.exceptions import error_item, validation_error
 from controlplane.api.openapi import documented
+from controlplane.api.operations import Operation, requires
 from controlplane.api.validation import validate_body
 
 from . import selectors, services
@@ -46,6 +47,7 @@ class ObservabilityViewSet(viewsets.ViewSet):
 
     @documented("ingest_events", {202: BatchEventsResponse}, request=BatchEventsRequest)
     @action(detail=False, methods=["post"], url_path="events")
+    @requires(Operation.OBSERVABILITY_WRITE)
     def ingest(self, request: Request) -> Response:
         """``POST /observability/events`` -> 202 ``{"received", "enqueued", "dropped",
         "status"}`` (see ``services.events_ingest`` for duplicates and failures); 422
@@ -56,6 +58,7 @@ class ObservabilityViewSet(viewsets.ViewSet):
 
     @documented("query_events", EventQueryResponse, request=EventQueryRequest)
     @action(detail=False, methods=["post"], url_path="events/query")
+    @requires(Operation.OBSERVABILITY_READ)
     def query(self, request: Request) -> Response:
         """``POST /observability/events/query`` -> ``{"events", "total", "limit", "offset"}`` over
         the caller's tenant only (see ``selectors.events_query``); 422 for invalid filters."""
@@ -64,6 +67,7 @@ class ObservabilityViewSet(viewsets.ViewSet):
 
     @documented("get_observability_status", OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
+    @requires(Operation.OBSERVABILITY_READ)
     def status(self, request: Request) -> Response:
         """``GET /observability/status`` -> ``{"status": "ok", "ingestor_initialized": true,
         "store_initialized": true}`` (static: ingestion and storage are this process and its

@@ -38,6 +38,10 @@ class Api:
             kwargs["content_type"] = "application/json"
         if query:
             kwargs["query_params"] = query
+        if body is None and method == "post":
+            # No Content-Type, as the SDK sends its body-less POSTs (Django's client.post would
+            # send an empty multipart form, which the API refuses like a browser's form post).
+            return self.client.generic("POST", path, **kwargs)
         return getattr(self.client, method)(path, **kwargs)
 
     def get(self, path, **kw):

@@ -30,6 +30,7 @@ def test_every_tenant_table_has_a_tenant_leading_index_or_constraint():
         "agents.Agent",
         "agents.AgentControl",
         "agents.AgentPolicy",
+        "credentials.ApiKey",
         "observability.ControlExecutionEvent",
         "policies.Control",
         "policies.ControlVersion",

@@ -33,6 +33,7 @@ from rest_framework.response import Response
 
 from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from controlplane.api.openapi import documented, query_parameters
+from controlplane.api.operations import Operation, requires
 from controlplane.api.validation import validate_body, validate_query
 from policies.definitions.effective import controls_body, matches_state
 from policies.definitions.parsing import parse_control_rows
@@ -54,6 +55,7 @@ class AgentViewSet(viewsets.ViewSet):
     lookup_field = "agent_name"
 
     @documented("list_agents", ListAgentsResponse, parameters=query_parameters(ListAgentsQuery))
+    @requires(Operation.AGENTS_READ)
     def list(self, request: Request) -> Response:
         """``GET /agents?cursor=&limit=&name=`` -> ``{"agents": [AgentSummary], "pagination"}``.
 
@@ -68,6 +70,7 @@ class AgentViewSet(viewsets.ViewSet):
 
     @documented("init_agent", InitAgentResponse, request=InitAgentRequest)
     @action(detail=False, methods=["post"], url_path="initAgent")
+    @requires(Operation.AGENTS_CREATE)
     def init_agent(self, request: Request) -> Response:
         """``POST /agents/initAgent`` -> ``InitAgentResponse`` (nested ``null``s kept).
 
@@ -88,6 +91,7 @@ class AgentViewSet(viewsets.ViewSet):
         )
 
     @documented("get_agent", GetAgentResponse)
+    @requires(Operation.AGENTS_READ)
     def retrieve(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}`` -> ``{"agent", "steps", "evaluators"}`` (``null``s kept).
 
@@ -96,6 +100,7 @@ class AgentViewSet(viewsets.ViewSet):
         return Response(agent_detail_get(name=agent_name_from_path(agent_name)))
 
     @documented("patch_agent", PatchAgentResponse, request=PatchAgentRequest)
+    @requires(Operation.AGENTS_UPDATE)
     def partial_update(self, request: Request, agent_name: str) -> Response:
         """``PATCH /agents/{agent_name}`` ``{"remove_steps", "remove_evaluators"}`` ->
         ``{"steps_removed", "evaluators_removed"}`` (idempotent). See ``agent_patch``."""
@@ -108,6 +113,7 @@ class AgentViewSet(viewsets.ViewSet):
         parameters=query_parameters(AgentControlsQuery),
     )
     @action(detail=True, methods=["get"])
+    @requires(Operation.AGENTS_READ)
     def controls(self, request: Request, agent_name: str) -> HttpResponse:
         """``GET /agents/{agent_name}/controls`` -> ``{"controls": [{"id", "name", "control"}]}``
         (``null``s omitted), the effective controls, id descending, filtered by
@@ -139,6 +145,7 @@ class AgentViewSet(viewsets.ViewSet):
         "list_agent_evaluators", ListEvaluatorsResponse, parameters=query_parameters(PageQuery)
     )
     @action(detail=True, methods=["get"])
+    @requires(Operation.AGENTS_READ)
     def evaluators(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/evaluators?cursor=&limit=`` ->
         ``{"evaluators": [{"name", "description", "config_schema"}], "pagination"}``; ``limit``
@@ -150,6 +157,7 @@ class AgentViewSet(viewsets.ViewSet):
 
     @documented("get_agent_evaluator", EvaluatorSchemaItem)
     @action(detail=True, methods=["get"], url_path="evaluators/<str:evaluator_name>")
+    @requires(Operation.AGENTS_READ)
     def evaluator(self, request: Request, agent_name: str, evaluator_name: str) -> Response:
         """``GET /agents/{agent_name}/evaluators/{evaluator_name}`` ->
         ``{"name", "description", "config_schema"}``.

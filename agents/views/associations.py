@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.openapi import documented, path_int
+from controlplane.api.operations import Operation, requires
 from controlplane.api.validation import int_from_path
 
 from ..services import associations as services
@@ -49,6 +50,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @documented("add_agent_policy", AssocResponse, parameters=POLICY_ID)
     @action(detail=True, methods=["post"], url_path="policies/<str:policy_id>")
+    @requires(Operation.AGENTS_UPDATE)
     def policy_link(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``POST /agents/{agent_name}/policies/{policy_id}`` -> ``{"success": true}`` (additive,
         idempotent); 404 ``AGENT_NOT_FOUND`` / ``POLICY_NOT_FOUND``."""
@@ -57,6 +59,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @policy_link.mapping.delete
     @documented("remove_agent_policy", AssocResponse, parameters=POLICY_ID)
+    @requires(Operation.AGENTS_UPDATE)
     def policy_unlink(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``DELETE /agents/{agent_name}/policies/{policy_id}`` -> ``{"success": true}`` (also when
         not linked); 404 ``AGENT_NOT_FOUND`` / ``POLICY_NOT_FOUND``."""
@@ -65,6 +68,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @documented("get_agent_policies", GetAgentPoliciesResponse)
     @action(detail=True, methods=["get"])
+    @requires(Operation.AGENTS_READ)
     def policies(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/policies`` -> ``{"policy_ids": [int, ...]}`` (ascending);
         404 ``AGENT_NOT_FOUND``."""
@@ -73,6 +77,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @policies.mapping.delete
     @documented("remove_all_agent_policies", AssocResponse)
+    @requires(Operation.AGENTS_UPDATE)
     def policies_unlink(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policies`` -> ``{"success": true}``; 404
         ``AGENT_NOT_FOUND``."""
@@ -81,6 +86,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @documented("set_agent_policy", SetPolicyResponse, parameters=POLICY_ID)
     @action(detail=True, methods=["post"], url_path="policy/<str:policy_id>")
+    @requires(Operation.AGENTS_UPDATE)
     def policy_assign(self, request: Request, agent_name: str, policy_id: str) -> Response:
         """``POST /agents/{agent_name}/policy/{policy_id}`` (compatibility; replaces every link)
         -> ``{"success": true, "old_policy_id": int | null}``; 404 agent or policy."""
@@ -89,6 +95,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @documented("get_agent_policy", GetPolicyResponse)
     @action(detail=True, methods=["get"])
+    @requires(Operation.AGENTS_READ)
     def policy(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/policy`` (compatibility) -> ``{"policy_id": int}`` (the
         smallest linked id); 404 ``AGENT_NOT_FOUND``, or ``POLICY_NOT_FOUND`` if none."""
@@ -97,6 +104,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @policy.mapping.delete
     @documented("delete_agent_policy", DeletePolicyResponse)
+    @requires(Operation.AGENTS_UPDATE)
     def policy_unassign(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policy`` (compatibility; removes every link) ->
         ``{"success": true}``; 404 ``AGENT_NOT_FOUND``, or ``POLICY_NOT_FOUND`` if none."""
@@ -105,6 +113,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @documented("add_agent_control", AssocResponse, parameters=CONTROL_ID)
     @action(detail=True, methods=["post"], url_path="controls/<str:control_id>")
+    @requires(Operation.AGENTS_UPDATE)
     def control_link(self, request: Request, agent_name: str, control_id: str) -> Response:
         """``POST /agents/{agent_name}/controls/{control_id}`` -> ``{"success": true}``
         (idempotent); 404 ``AGENT_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
@@ -113,6 +122,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
 
     @control_link.mapping.delete
     @documented("remove_agent_control", RemoveAgentControlResponse, parameters=CONTROL_ID)
+    @requires(Operation.AGENTS_UPDATE)
     def control_unlink(self, request: Request, agent_name: str, control_id: str) -> Response:
         """``DELETE /agents/{agent_name}/controls/{control_id}`` -> ``{"success": true,
         "removed_direct_association": bool, "control_still_active": bool}``; 404 agent or

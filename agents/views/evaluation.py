@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from controlplane.api.auth import require_target
+from controlplane.api.operations import Operation, requires
 from controlplane.api.parsers import TransientJSONParser
 from controlplane.api.renderers import ASCIIJSONRenderer
 from controlplane.api.validation import validate_body
@@ -34,11 +36,15 @@ class EvaluationViewSet(viewsets.ViewSet):
         summary="Analyze content safety",
     )
     @action(detail=False, methods=["post"])
+    @requires(Operation.RUNTIME_USE)
     def evaluation(self, request: Request) -> Response:
         """Mirrors ``POST /api/v1/evaluation``: 200 with ``is_safe``, ``confidence``,
         ``matches``/``errors``/``non_matches`` (``null`` when empty); 404 ``AGENT_NOT_FOUND``
         (unknown agent, or another tenant's); 422 ``VALIDATION_ERROR`` (body, e.g. a ``tool`` step
-        whose ``input`` is not an object), ``CORRUPTED_DATA``, ``EVALUATION_FAILED``. Evaluator
-        crashes are reported inside ``errors[]``, never as an HTTP error."""
+        whose ``input`` is not an object), ``CORRUPTED_DATA``, ``EVALUATION_FAILED``; 403
+        ``AUTH_INSUFFICIENT_PRIVILEGES`` when a runtime token's target differs from the body's
+        ``target_type`` / ``target_id``. Evaluator crashes are reported inside ``errors[]``, never
+        as an HTTP error."""
         evaluation = validate_body(EvaluationRequest, request.data)
+        require_target(request.user, evaluation.target_type, evaluation.target_id)
         return Response(step_evaluate(request=evaluation))

@@ -7,8 +7,8 @@
 
 Sanitising, as the reference: ``errors[].value`` strings and objects become ``"[REDACTED]"``;
 ``detail`` and ``hint`` have whitespace collapsed and are cut to 500 characters; a 5xx keeps only a
-fixed safe ``detail`` (``DATABASE_ERROR`` / ``INTERNAL_ERROR``, the latter quoting an 8-character
-``request_id``).
+fixed safe ``detail`` (``DATABASE_ERROR`` / ``AUTH_MISCONFIGURED`` / anything else, the latter
+quoting an 8-character ``request_id`` when it has one).
 """
 
 from datetime import UTC, datetime
@@ -23,6 +23,12 @@ MAX_PUBLIC_TEXT = 500
 REDACTED = "[REDACTED]"
 GENERIC_INTERNAL_DETAIL = "An unexpected error occurred. Please try again or contact support."
 GENERIC_DATABASE_DETAIL = "A database error occurred while processing the request."
+GENERIC_AUTH_DETAIL = "Server authentication is misconfigured. Contact administrator."
+# The fixed ``detail`` of a 5xx, by code (anything else: GENERIC_INTERNAL_DETAIL).
+GENERIC_DETAILS = {
+    ErrorCode.DATABASE_ERROR: GENERIC_DATABASE_DETAIL,
+    ErrorCode.AUTH_MISCONFIGURED: GENERIC_AUTH_DETAIL,
+}
 ERROR_TYPE_BASE = "https://agentcontrol.dev/errors/"
 
 REASONS = {
@@ -36,6 +42,8 @@ REASONS = {
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
     500: "InternalError",
+    502: "InternalError",
+    503: "ServiceUnavailable",
 }
 # Titles of the codes the reference's table does not have.
 EXTRA_TITLES = {
@@ -92,8 +100,7 @@ def render(error: APIError, *, instance: str | None) -> dict:
     """The sanitised envelope of ``error`` as a dict; ``instance`` is the request path."""
     status, code = error.status_code, error.error_code
     if status >= 500:
-        generic = GENERIC_DATABASE_DETAIL if code == ErrorCode.DATABASE_ERROR else None
-        detail = generic or GENERIC_INTERNAL_DETAIL
+        detail = GENERIC_DETAILS.get(code, GENERIC_INTERNAL_DETAIL)
         errors = None
         hint = (
             f"Reference error ID '{error.request_id}' when contacting support."

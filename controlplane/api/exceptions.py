@@ -77,7 +77,8 @@ class APIError(drf_exceptions.APIException):
     ``status`` (HTTP), ``error_code`` (an ``ErrorCode``; anything else is a ``TypeError``),
     ``detail`` (what happened and what to change), ``errors`` (list of ``{resource, field, code,
     message, value?}`` dicts), ``hint``, the resource ``kind``/``name`` for ``details`` (omitted
-    when ``details=False``), and ``request_id`` (quoted by 500 ``INTERNAL_ERROR``).
+    when ``details=False``), ``request_id`` (quoted by 500 ``INTERNAL_ERROR``), and the
+    ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as the reference).
     """
 
     def __init__(
@@ -92,6 +93,7 @@ class APIError(drf_exceptions.APIException):
         name: str | None = None,
         details: bool = True,
         request_id: str | None = None,
+        challenge: str | None = None,
     ):
         if not isinstance(error_code, ErrorCode):
             raise TypeError(f"APIError needs an ErrorCode member, got {error_code!r}.")
@@ -104,6 +106,7 @@ class APIError(drf_exceptions.APIException):
         self.name = name
         self.details = details
         self.request_id = request_id
+        self.challenge = challenge
 
 
 def error_item(

@@ -1,5 +1,6 @@
-"""Where every error becomes the envelope: DRF's ``EXCEPTION_HANDLER`` and Django's
-``handler400`` / ``handler404`` / ``handler500``.
+"""Where every error becomes the envelope: DRF's ``EXCEPTION_HANDLER``, Django's
+``handler400`` / ``handler404`` / ``handler500``, and tenancy's ``TENANCY_FAILURE_VIEW``
+(``tenancy_failure``: requests refused before any view runs).
 
 ``to_api_error`` translates any exception into an ``APIError`` (one small translator per kind of
 exception, tried in order); ``controlplane.api.envelope.render`` renders it. Database errors and
@@ -22,7 +23,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
-from tenancy.exceptions import InvalidTenantId
+from tenancy.exceptions import CredentialsRefused, InvalidTenantId
 
 from .envelope import render
 from .exceptions import (
@@ -82,6 +83,18 @@ def _invalid_tenant(exc: InvalidTenantId) -> APIError:
     return APIError(400, ErrorCode.VALIDATION_ERROR, detail, errors=[item], hint=TENANT_HEADER_HINT)
 
 
+def _refused_credentials(exc: CredentialsRefused) -> APIError:
+    """A credential the authenticator refused: 401 ``AUTH_INVALID_KEY`` or 403
+    ``AUTH_INSUFFICIENT_PRIVILEGES`` (the message and hint are the authenticator's)."""
+    if exc.status_code == 403:
+        code = ErrorCode.AUTH_INSUFFICIENT_PRIVILEGES
+    else:
+        code = ErrorCode.AUTH_INVALID_KEY
+    return APIError(
+        exc.status_code, code, str(exc), hint=exc.hint, details=False, challenge=exc.challenge
+    )
+
+
 def _database_error(exc: DatabaseError) -> APIError:
     logger.error("Database error", exc_info=exc)
     return APIError(500, ErrorCode.DATABASE_ERROR, "", details=False)
@@ -107,6 +120,7 @@ TRANSLATORS: tuple[tuple[type[BaseException], Callable[..., APIError]], ...] = (
     (drf_exceptions.APIException, _other_drf_error),
     (RequestDataTooBig, _too_big),
     (InvalidTenantId, _invalid_tenant),
+    (CredentialsRefused, _refused_credentials),
     (
         SuspiciousOperation,
         lambda exc: APIError(400, ErrorCode.VALIDATION_ERROR, "Bad request.", details=False),
@@ -126,17 +140,32 @@ def to_api_error(exc: BaseException) -> APIError:
     return APIError(500, ErrorCode.INTERNAL_ERROR, "", details=False, request_id=request_id)
 
 
+def _with_challenge(response, error: APIError):
+    """Every 401 carries ``WWW-Authenticate`` (``ApiKey`` unless the error names another)."""
+    if error.status_code == 401:
+        response["WWW-Authenticate"] = error.challenge or "ApiKey"
+    return response
+
+
 def exception_handler(exc: Exception, context: dict) -> Response:
     """DRF ``EXCEPTION_HANDLER``: every exception raised in a view becomes an envelope response."""
     request = context.get("request")
     error = to_api_error(exc)
     body = render(error, instance=request.path if request is not None else None)
-    return Response(body, status=error.status_code)
+    return _with_challenge(Response(body, status=error.status_code), error)
 
 
 def error_response(request, error: APIError) -> JsonResponse:
     """The envelope of ``error`` as a plain Django response (for middleware and URL handlers)."""
-    return JsonResponse(render(error, instance=request.path), status=error.status_code)
+    response = JsonResponse(render(error, instance=request.path), status=error.status_code)
+    return _with_challenge(response, error)
+
+
+def tenancy_failure(request, exception: Exception) -> JsonResponse:
+    """``TENANCY_FAILURE_VIEW``: a request ``TenantMiddleware`` refused (a malformed tenant id,
+    400; a refused credential, 401 ``AUTH_INVALID_KEY`` with ``WWW-Authenticate`` or 403
+    ``AUTH_INSUFFICIENT_PRIVILEGES``) answered with the envelope."""
+    return error_response(request, to_api_error(exception))
 
 
 def bad_request(request, exception=None):

@@ -14,9 +14,17 @@ The reference's routes are irregular by REST conventions, and the router keeps t
 Routes use Django path converters (``str``), so a bad id or name reaches the view and is answered
 with the reference's 422, never a routing 404. Only the methods a viewset implements are bound;
 any other method on a known path is a 405.
+
+A route whose every bound action is ``@public`` (``GET /controls/schema``) is marked
+``credentials_optional``: ``TenantMiddleware`` lets it through even with a refused credential, as
+the reference ignores credentials on its public routes.
 """
 
 from rest_framework.routers import DynamicRoute, Route, SimpleRouter
+
+from tenancy.authentication import credentials_optional
+
+from .operations import PUBLIC, declared_operation
 
 COLLECTION = "{prefix}"
 ITEM = "{prefix}/{lookup}"
@@ -52,3 +60,12 @@ class APIRouter(SimpleRouter):
 
     def __init__(self):
         super().__init__(trailing_slash=False, use_regex_path=False)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for pattern in urls:
+            view = pattern.callback
+            actions = [getattr(view.cls, name) for name in view.actions.values()]
+            if actions and all(declared_operation(action) == PUBLIC for action in actions):
+                credentials_optional(view)
+        return urls

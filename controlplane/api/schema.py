@@ -1,4 +1,5 @@
-"""``APIAutoSchema``: drf-spectacular's ``AutoSchema`` for an API that never answers a bare list.
+"""``APIAutoSchema``: drf-spectacular's ``AutoSchema`` for an API that never answers a bare list,
+with the API's security schemes and its ``X-Tenant-Id`` header.
 
 Every collection route of the reference's API answers an object (``{"agents": [...],
 "pagination": {...}}``, a map of evaluators, ...). drf-spectacular guesses that a viewset's ``list``
@@ -6,8 +7,62 @@ action returns an array and wraps the documented response in one; here a respons
 when its declared model is.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import is_list_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from .operations import PUBLIC, declared_operation, view_handler
+
+TENANT_HEADER = OpenApiParameter(
+    "X-Tenant-Id",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The tenant to act as. Header mode (development): names the tenant; omitted, "
+        "'default-tenant'. API-key and JWT modes: the credential decides the tenant; the header "
+        "may be omitted, and if sent must name the credential's tenant (403 otherwise)."
+    ),
+)
+
+
+def _is_public(auto_schema: AutoSchema) -> bool:
+    handler = view_handler(auto_schema.view, auto_schema.method)
+    return handler is not None and declared_operation(handler) == PUBLIC
+
+
+class PrincipalAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Documents ``controlplane.api.auth.PrincipalAuthentication`` as two alternative schemes,
+    so Swagger UI's Authorize button sets them: ``ApiKeyAuth`` (``X-API-Key``, api_key mode) and
+    ``BearerAuth`` (``Authorization: Bearer``, jwt mode and runtime tokens). Public operations
+    carry no security requirement."""
+
+    target_class = "controlplane.api.auth.PrincipalAuthentication"
+    name = ["ApiKeyAuth", "BearerAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        if _is_public(auto_schema):
+            return None
+        return [{"ApiKeyAuth": []}, {"BearerAuth": []}]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-API-Key",
+                "description": "An API key of your tenant (manage.py apikeys create <tenant>).",
+            },
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "A token of the configured identity provider (jwt mode), or a "
+                "runtime token from POST /api/v1/auth/runtime-token-exchange (evaluation).",
+            },
+        ]
 
 
 class APIAutoSchema(AutoSchema):
@@ -19,3 +74,8 @@ class APIAutoSchema(AutoSchema):
         if isinstance(serializer, dict) and serializer:
             serializer = serializer[min(serializer, key=str)]
         return is_list_serializer(serializer)
+
+    def get_override_parameters(self):
+        """Every operation that needs a credential documents the ``X-Tenant-Id`` header."""
+        parameters = super().get_override_parameters()
+        return parameters if _is_public(self) else [TENANT_HEADER, *parameters]

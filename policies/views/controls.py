@@ -37,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.openapi import documented, path_int, query_parameters
+from controlplane.api.operations import Operation, public, requires
 from controlplane.api.validation import gather, int_from_path, validate_body, validate_query
 
 from ..definitions.errors import corrupted_control
@@ -83,6 +84,7 @@ class ControlViewSet(viewsets.ViewSet):
     lookup_field = "control_id"
 
     @documented("create_control", CreateControlResponse, request=CreateControlRequest)
+    @requires(Operation.CONTROLS_CREATE)
     def create(self, request: Request) -> Response:
         """``PUT /controls`` -> ``{"control_id": int}``; 409 ``CONTROL_NAME_CONFLICT``, 422
         ``VALIDATION_ERROR`` (name, definition, built-in evaluator config, template input), and
@@ -95,6 +97,7 @@ class ControlViewSet(viewsets.ViewSet):
     @documented(
         "list_controls", ListControlsResponse, parameters=query_parameters(ListControlsQuery)
     )
+    @requires(Operation.CONTROLS_READ)
     def list(self, request: Request) -> Response:
         """``GET /controls`` -> ``{"controls": [ControlSummary], "pagination"}`` (id descending,
         cursor = id); 422 for a bad parameter or ``limit`` outside 1..100."""
@@ -103,6 +106,7 @@ class ControlViewSet(viewsets.ViewSet):
 
     @documented("get_control_schema", GetControlSchemaResponse)
     @action(detail=False, methods=["get"], url_path="schema", url_name="schema")
+    @public
     def json_schema(self, request: Request) -> Response:
         """``GET /controls/schema`` -> ``{"schema": <JSON Schema of ControlDefinition>}``."""
         return Response({"schema": control_schema()})
@@ -111,6 +115,7 @@ class ControlViewSet(viewsets.ViewSet):
         "validate_control_data", ValidateControlDataResponse, request=ValidateControlDataRequest
     )
     @action(detail=False, methods=["post"])
+    @requires(Operation.CONTROLS_CREATE)
     def validate(self, request: Request) -> Response:
         """``POST /controls/validate`` -> ``{"success": true}``; the same 4xx as create (no name
         check); nothing is stored."""
@@ -119,6 +124,7 @@ class ControlViewSet(viewsets.ViewSet):
         return Response({"success": True})
 
     @documented("get_control", GetControlResponse, parameters=[CONTROL_ID])
+    @requires(Operation.CONTROLS_READ)
     def retrieve(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}`` -> ``{"id", "name", "cloned_from_control_id", "data"}`` with
         every field of the definition, nulls included; 404, 422 ``CORRUPTED_DATA``."""
@@ -135,6 +141,7 @@ class ControlViewSet(viewsets.ViewSet):
     @documented(
         "patch_control", PatchControlResponse, request=PatchControlRequest, parameters=[CONTROL_ID]
     )
+    @requires(Operation.CONTROLS_UPDATE)
     def partial_update(self, request: Request, control_id: str) -> Response:
         """``PATCH /controls/{id}`` ``{"name"?, "enabled"?}`` -> ``{"success", "name",
         "enabled"}``; 404, 409 ``CONTROL_NAME_CONFLICT``, 422."""
@@ -149,6 +156,7 @@ class ControlViewSet(viewsets.ViewSet):
         DeleteControlResponse,
         parameters=[CONTROL_ID, *query_parameters(DeleteControlQuery)],
     )
+    @requires(Operation.CONTROLS_DELETE)
     def destroy(self, request: Request, control_id: str) -> Response:
         """``DELETE /controls/{id}?force=false`` -> soft delete with the dissociation lists;
         404, 409 ``CONTROL_IN_USE`` (linked and not ``force``)."""
@@ -160,6 +168,7 @@ class ControlViewSet(viewsets.ViewSet):
 
     @documented("get_control_data", GetControlDataResponse, parameters=[CONTROL_ID])
     @action(detail=True, methods=["get"])
+    @requires(Operation.CONTROLS_READ)
     def data(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}/data`` -> ``{"data": {...}}`` without null fields (a selector
         saved without ``path`` reads back as ``"*"``); 404, 422 ``CORRUPTED_DATA``."""
@@ -174,6 +183,7 @@ class ControlViewSet(viewsets.ViewSet):
         request=SetControlDataRequest,
         parameters=[CONTROL_ID],
     )
+    @requires(Operation.CONTROLS_UPDATE)
     def set_data(self, request: Request, control_id: str) -> Response:
         """``PUT /controls/{id}/data`` ``{"data"}`` (full replace) -> ``{"success": true}``; 404,
         422 as create, 409 ``CONTROL_TEMPLATE_CONFLICT``."""
@@ -190,6 +200,7 @@ class ControlViewSet(viewsets.ViewSet):
         parameters=[CONTROL_ID, *query_parameters(ListVersionsQuery)],
     )
     @action(detail=True, methods=["get"])
+    @requires(Operation.CONTROLS_READ)
     def versions(self, request: Request, control_id: str) -> Response:
         """``GET /controls/{id}/versions?cursor=&limit=`` -> ``{"versions", "pagination"}``,
         newest first, also for deleted controls; 404, 422."""
@@ -203,6 +214,7 @@ class ControlViewSet(viewsets.ViewSet):
         "get_control_version", GetControlVersionResponse, parameters=[CONTROL_ID, VERSION_NUM]
     )
     @action(detail=True, methods=["get"], url_path="versions/<str:version_num>")
+    @requires(Operation.CONTROLS_READ)
     def version(self, request: Request, control_id: str, version_num: str) -> Response:
         """``GET /controls/{id}/versions/{n}`` -> the version with its ``snapshot``; 404
         ``CONTROL_NOT_FOUND`` / ``CONTROL_VERSION_NOT_FOUND``, 422."""

@@ -7,6 +7,8 @@ from rest_framework import viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from controlplane.api.operations import Operation, requires
+
 
 class EvaluatorInfo(BaseModel):
     """One installed evaluator, as ``GET /api/v1/evaluators`` describes it (reference shape)."""
@@ -32,6 +34,7 @@ class EvaluatorViewSet(viewsets.ViewSet):
         operation_id="list_evaluators",
         summary="List available evaluators",
     )
+    @requires(Operation.EVALUATORS_READ)
     def list(self, request: Request) -> Response:
         """Mirrors ``GET /api/v1/evaluators``: ``{name: {name, version, description,
         requires_api_key, timeout_ms, config_schema}}`` for every installed evaluator (the

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.openapi import documented, path_int
+from controlplane.api.operations import Operation, requires
 from controlplane.api.validation import ints_from_path, validate_body
 
 from ..services import policies as services
@@ -34,6 +35,7 @@ class PolicyViewSet(viewsets.ViewSet):
     lookup_field = "policy_id"
 
     @documented("create_policy", CreatePolicyResponse, request=CreatePolicyRequest)
+    @requires(Operation.POLICIES_CREATE)
     def create(self, request: Request) -> Response:
         """``PUT /policies`` ``{"name": SlugName}`` -> ``{"policy_id": int}``; 409
         ``POLICY_NAME_CONFLICT``; 422 for a bad or missing name."""
@@ -43,6 +45,7 @@ class PolicyViewSet(viewsets.ViewSet):
 
     @documented("add_control_to_policy", AssocResponse, parameters=[POLICY_ID, CONTROL_ID])
     @action(detail=True, methods=["post"], url_path="controls/<str:control_id>")
+    @requires(Operation.POLICIES_UPDATE)
     def control_link(self, request: Request, policy_id: str, control_id: str) -> Response:
         """``POST /policies/{policy_id}/controls/{control_id}`` -> ``{"success": true}``
         (idempotent); 404 ``POLICY_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
@@ -52,6 +55,7 @@ class PolicyViewSet(viewsets.ViewSet):
 
     @control_link.mapping.delete
     @documented("remove_control_from_policy", AssocResponse, parameters=[POLICY_ID, CONTROL_ID])
+    @requires(Operation.POLICIES_UPDATE)
     def control_unlink(self, request: Request, policy_id: str, control_id: str) -> Response:
         """``DELETE /policies/{policy_id}/controls/{control_id}`` -> ``{"success": true}`` (also
         when the control was not linked); 404 ``POLICY_NOT_FOUND`` / ``CONTROL_NOT_FOUND``."""
@@ -61,6 +65,7 @@ class PolicyViewSet(viewsets.ViewSet):
 
     @documented("list_policy_controls", GetPolicyControlsResponse, parameters=[POLICY_ID])
     @action(detail=True, methods=["get"])
+    @requires(Operation.POLICIES_READ)
     def controls(self, request: Request, policy_id: str) -> Response:
         """``GET /policies/{policy_id}/controls`` -> ``{"control_ids": [int, ...]}`` (ascending,
         non-deleted controls only); 404 ``POLICY_NOT_FOUND``."""
