@@ -19,19 +19,25 @@ def _no_tenant_leaks():
 class Api:
     """A JSON client for the v1 API: ``api.put("/api/v1/policies", {"name": "p"}, tenant="acme")``.
 
-    ``tenant=None`` sends no ``X-Tenant-Id`` header (the default tenant).
+    ``tenant=None`` sends no ``X-Tenant-Id`` header (the default tenant); ``headers`` are sent
+    with every request (``api.with_key(secret)`` adds ``X-API-Key``).
     """
 
-    def __init__(self, client, tenant=None):
+    def __init__(self, client, tenant=None, headers=None):
         self.client = client
         self.tenant = tenant
+        self.headers = headers or {}
 
     def as_tenant(self, tenant):
-        return Api(self.client, tenant)
+        return Api(self.client, tenant, self.headers)
+
+    def with_key(self, key):
+        """The same client sending ``X-API-Key: key`` (and no tenant header)."""
+        return Api(self.client, None, {**self.headers, "X-API-Key": key})
 
     def request(self, method, path, body=None, *, tenant=..., **query):
         tenant = self.tenant if tenant is ... else tenant
-        headers = {} if tenant is None else {"X-Tenant-Id": tenant}
+        headers = dict(self.headers) if tenant is None else {**self.headers, "X-Tenant-Id": tenant}
         kwargs = {"headers": headers}
         if body is not None:
             kwargs["data"] = jsonlib.dumps(body)

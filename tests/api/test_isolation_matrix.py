@@ -55,6 +55,12 @@ ROUTES = [
 
 @pytest.fixture
 def world():
+    return build_world()
+
+
+def build_world() -> dict:
+    """acme's agent, control (with a version), policy and links; globex's own agent, control and
+    policy; the path parameters of ``ROUTES``."""
     acme_agent = make_agent(
         "acme",
         "acme-agent-0001",

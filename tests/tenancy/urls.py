@@ -8,6 +8,7 @@ from django.urls import path
 
 from agents.models import Agent
 from policies.models import Control, Policy
+from tenancy.authentication import credentials_optional
 from tenancy.context import get_current_tenant_id
 from tests.factories import REGEX_DENY
 
@@ -22,6 +23,22 @@ def tenant_view(request):
 async def async_tenant_view(request):
     await asyncio.sleep(float(request.GET.get("delay", "0")))
     return JsonResponse({"tenant": get_current_tenant_id(), "request": request.tenant_id})
+
+
+def principal_view(request):
+    principal = request.principal
+    return JsonResponse(
+        {
+            "tenant": get_current_tenant_id(),
+            "request": request.tenant_id,
+            "principal": None if principal is None else str(principal),
+        }
+    )
+
+
+@credentials_optional
+def public_view(request):
+    return principal_view(request)
 
 
 def raising_view(request):
@@ -41,6 +58,8 @@ def create_rows_view(request):
 urlpatterns = [
     path("probe/tenant", tenant_view),
     path("probe/async-tenant", async_tenant_view),
+    path("probe/principal", principal_view),
+    path("probe/public", public_view),
     path("probe/raise", raising_view),
     path("probe/rows", create_rows_view),
 ]
