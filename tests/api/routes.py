@@ -28,7 +28,8 @@ def api_routes() -> list[tuple[str, str, object]]:
         cls = getattr(callback, "cls", None)
         actions = getattr(callback, "actions", None)
         if actions is not None:
-            handlers = {method: getattr(cls, name) for method, name in actions.items()}
+            # DRF adds "head" to a viewset's actions once its route has served a request.
+            handlers = {m: getattr(cls, name) for m, name in actions.items() if m != "head"}
         else:
             handlers = {
                 method: getattr(cls, method)
