@@ -81,6 +81,5 @@ class ApiKeyAdmin(TenantAdminMixin, admin.ModelAdmin):
             "api_key": obj,
             "secret": secret,
         }
-        response = TemplateResponse(request, "admin/credentials/apikey/created.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+        # The admin's views are never cached (never_cache), so neither is the secret.
+        return TemplateResponse(request, "admin/credentials/apikey/created.html", context)

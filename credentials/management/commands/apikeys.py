@@ -14,7 +14,7 @@ expired too). A key is named by its prefix; ``--tenant`` makes the command refus
 another tenant.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             value = datetime.fromisoformat(at)
         except ValueError as exc:
             raise CommandError(f"--expires-at: {exc}") from exc
-        return value if timezone.is_aware(value) else timezone.make_aware(value, timezone.utc)
+        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
 
     def _print_issued(self, issued: IssuedKey, verb: str) -> None:
         key = issued.api_key
