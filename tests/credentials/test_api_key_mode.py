@@ -4,9 +4,13 @@ envelope with the reference's codes; revocation and expiry take effect on the ne
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
+from rest_framework.request import Request
 
 from agents.models import Agent
+from controlplane.api.auth import PrincipalAuthentication
+from credentials import authenticators
 from credentials.models import ApiKey
 from credentials.services import api_key_create, api_key_revoke
 from tests.credentials.conftest import error
@@ -150,3 +154,35 @@ def test_header_mode_stays_the_default_and_ignores_keys(api, issue_key):
     issue_key("acme", "admin")
     response = api.with_key("not-a-key").get("/api/v1/agents", tenant="globex")
     assert response.status_code == 200
+
+
+def test_the_key_is_checked_once_per_request_and_drf_sees_that_principal(
+    api, api_key_mode, issue_key, monkeypatch
+):
+    calls = []
+    real = authenticators.api_key_authenticate
+    monkeypatch.setattr(
+        authenticators, "api_key_authenticate", lambda key: calls.append(key) or real(key)
+    )
+    secret = issue_key("acme", "admin")
+    assert api.with_key(secret).put("/api/v1/policies", {"name": "baseline"}).status_code == 200
+    assert calls == [secret]
+    django_request = RequestFactory().get("/")
+    django_request.principal = "the principal"
+    assert PrincipalAuthentication().authenticate(Request(django_request)) == (
+        "the principal",
+        "the principal",
+    )
+
+
+def test_operators_issue_a_tenants_first_key_in_the_admin_in_api_key_mode(
+    operator, api_key_mode, api
+):
+    response = operator.post(
+        "/admin/credentials/apikey/add/",
+        {"tenant_id": "acme", "name": "", "role": "admin", "expires_at_0": "", "expires_at_1": ""},
+    )
+    assert response.status_code == 200
+    secret = response.context["secret"]
+    assert api.with_key(secret).get("/api/v1/agents").status_code == 200
+    assert list(ApiKey.all_tenants.values_list("tenant_id", "role")) == [("acme", "admin")]
