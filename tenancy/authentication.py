@@ -21,8 +21,7 @@ from typing import Protocol, runtime_checkable
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from .conf import setting_name
-from .loading import import_dotted, instantiate, load_cached
+from .loading import import_instance, load_cached
 from .principals import Principal
 from .resolvers import get_tenant_resolver
 
@@ -62,15 +61,13 @@ def import_authenticator(path: object) -> Authenticator:
     cannot be imported, or does not produce an ``Authenticator`` (system checks ``tenancy.E007`` to
     ``tenancy.E009``).
     """
-    authenticator = instantiate(
-        "AUTHENTICATOR", path, import_dotted("AUTHENTICATOR", path, "authenticator class")
+    return import_instance(
+        "AUTHENTICATOR",
+        path,
+        Authenticator,
+        what="an authenticator",
+        method="an authenticate(request) -> Principal | None",
     )
-    if authenticator is None or not isinstance(authenticator, Authenticator):
-        raise ImproperlyConfigured(
-            f"{setting_name('AUTHENTICATOR')} = {path!r} is not an authenticator: it must name a "
-            "class whose instances have an authenticate(request) -> Principal | None method."
-        )
-    return authenticator
 
 
 def get_authenticator() -> Authenticator:

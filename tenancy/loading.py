@@ -28,8 +28,10 @@ def import_dotted(key: str, path: object, noun: str) -> Any:
     """
     name = setting_name(key)
     if not isinstance(path, str):
+        article = "an" if noun[0] in "aeiou" else "a"
         raise ImproperlyConfigured(
-            f"{name} must be a dotted path string to a {noun}, got {type(path).__name__} {path!r}."
+            f"{name} must be a dotted path string to {article} {noun}, got "
+            f"{type(path).__name__} {path!r}."
         )
     try:
         return import_string(path)
@@ -48,6 +50,24 @@ def instantiate(key: str, path: str, cls: Any) -> Any:
         raise ImproperlyConfigured(
             f"{setting_name(key)} = {path!r} must be instantiable without arguments: {exc}"
         ) from exc
+
+
+def import_instance(key: str, path: object, protocol: type, *, what: str, method: str) -> Any:
+    """An instance of the class at dotted ``path`` (setting ``TENANCY_<key>``) that satisfies
+    the runtime-checkable ``protocol``.
+
+    ``ImproperlyConfigured`` names the setting when ``path`` is not a string, cannot be imported,
+    needs arguments, or is not ``what`` (``"a tenant resolver"``): a class whose instances have
+    ``method`` (``"a resolve(request) -> str"``).
+    """
+    noun = what.split()[-1]
+    instance = instantiate(key, path, import_dotted(key, path, f"{noun} class"))
+    if instance is None or not isinstance(instance, protocol):
+        raise ImproperlyConfigured(
+            f"{setting_name(key)} = {path!r} is not {what}: it must name a class whose instances "
+            f"have {method} method."
+        )
+    return instance
 
 
 def load_cached(key: str, load: Callable[[object], Any]) -> Any:

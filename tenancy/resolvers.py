@@ -11,11 +11,10 @@ this resolver.
 
 from typing import Protocol, runtime_checkable
 
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from .conf import get_setting, setting_name
-from .loading import import_dotted, instantiate, load_cached
+from .conf import get_setting
+from .loading import import_instance, load_cached
 from .validators import validate_tenant_id
 
 
@@ -66,14 +65,13 @@ def import_resolver(path: object) -> TenantResolver:
     be imported, or does not produce a ``TenantResolver``. The system checks ``tenancy.E001`` to
     ``tenancy.E003`` report the same three cases at start-up.
     """
-    resolver_class = import_dotted("RESOLVER", path, "resolver class")
-    resolver = instantiate("RESOLVER", path, resolver_class)
-    if resolver is None or not isinstance(resolver, TenantResolver):
-        raise ImproperlyConfigured(
-            f"{setting_name('RESOLVER')} = {path!r} is not a tenant resolver: it must name a class "
-            "whose instances have a resolve(request) -> str method."
-        )
-    return resolver
+    return import_instance(
+        "RESOLVER",
+        path,
+        TenantResolver,
+        what="a tenant resolver",
+        method="a resolve(request) -> str",
+    )
 
 
 def get_tenant_resolver() -> TenantResolver:

@@ -18,20 +18,11 @@ from agents.models import Agent
 from credentials import runtime_tokens
 from credentials.services import api_key_create
 from tests.credentials.conftest import RUNTIME_SECRET
-from tests.sdk.sdk_helpers import run
+from tests.sdk.sdk_helpers import SSN_DENY, answer_steps, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AGENT = "ssn-guarded-bot-01"
-SSN_DENY = {
-    "execution": "server",
-    "scope": {"step_types": ["llm"], "stages": ["post"]},
-    "condition": {
-        "selector": {"path": "output"},
-        "evaluator": {"name": "regex", "config": {"pattern": r"\b\d{3}-\d{2}-\d{4}\b"}},
-    },
-    "action": {"decision": "deny"},
-}
 
 
 @pytest.fixture
@@ -68,25 +59,13 @@ def init(base_url: str, runtime_key: str, **target):
     )
 
 
-def decorated():
-    @agent_control.control(step_name="answer")
-    async def leaky(question: str) -> str:
-        return "Your SSN is 123-45-6789."
-
-    @agent_control.control(step_name="answer")
-    async def careful(question: str) -> str:
-        return "I cannot share that."
-
-    return leaky, careful
-
-
 def test_runtime_keys_register_refresh_evaluate_and_block_in_their_own_tenant(sdk_server, keys):
     acme_admin, acme_runtime = keys["acme"]
     init(sdk_server, acme_runtime)
     assert agent_control.get_server_controls() == []
     run(guard(sdk_server, acme_admin))
     assert [c["name"] for c in agent_control.refresh_controls()] == ["block-ssn"]
-    leaky, careful = decorated()
+    leaky, careful = answer_steps()
     with pytest.raises(ControlViolationError):
         asyncio.run(leaky("what is my SSN?"))
     assert asyncio.run(careful("what is my SSN?")) == "I cannot share that."
@@ -94,7 +73,7 @@ def test_runtime_keys_register_refresh_evaluate_and_block_in_their_own_tenant(sd
     agent_control.shutdown()
     init(sdk_server, keys["globex"][1])  # the same agent name, globex's runtime key
     assert agent_control.get_server_controls() == []
-    leaky, _ = decorated()
+    leaky, _ = answer_steps()
     assert asyncio.run(leaky("what is my SSN?")) == "Your SSN is 123-45-6789."
     assert sorted(Agent.all_tenants.values_list("name", "tenant_id")) == [
         (AGENT, "acme"),
@@ -129,7 +108,7 @@ def test_with_a_target_the_sdk_evaluates_with_an_exchanged_runtime_token(
     init(sdk_server, acme_runtime, target_type="env", target_id="prod")
     run(guard(sdk_server, acme_admin))
     agent_control.refresh_controls()
-    leaky, careful = decorated()
+    leaky, careful = answer_steps()
     with pytest.raises(ControlViolationError):
         asyncio.run(leaky("what is my SSN?"))
     assert asyncio.run(careful("what is my SSN?")) == "I cannot share that."

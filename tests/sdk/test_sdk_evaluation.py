@@ -14,20 +14,11 @@ from agent_control.evaluation import check_evaluation
 from agent_control_models import Agent as AgentModel
 from agent_control_models import Step
 
-from tests.sdk.sdk_helpers import run
+from tests.sdk.sdk_helpers import SSN_DENY, answer_steps, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AGENT = "ssn-guarded-bot-01"
-SSN_DENY = {
-    "execution": "server",
-    "scope": {"step_types": ["llm"], "stages": ["post"]},
-    "condition": {
-        "selector": {"path": "output"},
-        "evaluator": {"name": "regex", "config": {"pattern": r"\b\d{3}-\d{2}-\d{4}\b"}},
-    },
-    "action": {"decision": "deny"},
-}
 
 
 async def guard(base_url: str, tenant: str) -> int:
@@ -84,15 +75,7 @@ def test_control_decorator_blocks_a_denied_call_after_init(sdk_server):
         observability_enabled=False,
     )
     assert [c["name"] for c in agent_control.get_server_controls()] == ["block-ssn"]
-
-    @agent_control.control(step_name="answer")
-    async def leaky(question: str) -> str:
-        return "Your SSN is 123-45-6789."
-
-    @agent_control.control(step_name="answer")
-    async def careful(question: str) -> str:
-        return "I cannot share that."
-
+    leaky, careful = answer_steps()
     with pytest.raises(ControlViolationError):
         asyncio.run(leaky("what is my SSN?"))
     assert asyncio.run(careful("what is my SSN?")) == "I cannot share that."

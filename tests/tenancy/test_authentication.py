@@ -185,7 +185,7 @@ def test_counting_authenticator_satisfies_the_protocol():
     [
         (
             42,
-            "TENANCY_AUTHENTICATOR must be a dotted path string to a authenticator class, "
+            "TENANCY_AUTHENTICATOR must be a dotted path string to an authenticator class, "
             "got int 42.",
             "tenancy.E007",
         ),
