@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from policies.models import Policy
 from tests.credentials.conftest import error
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,6 @@ def test_valid_token_runs_in_its_tenant_claim(bearer, jwt_mode, api):
         HTTP_AUTHORIZATION=f"Bearer {token()}",
     )
     assert response.status_code == 200
-    from policies.models import Policy
-
     assert list(Policy.all_tenants.values_list("tenant_id", flat=True)) == ["acme"]
 
 

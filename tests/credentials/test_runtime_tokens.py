@@ -151,17 +151,23 @@ def _forge(**changes):
 
 
 @pytest.mark.parametrize(
-    ("token", "message"),
+    ("make", "message"),
     [
-        (_forge(exp=int(time.time()) - 10), "Runtime token has expired."),
-        (_forge(key="x" * 40), "Runtime token is invalid: Signature verification failed"),
-        (_forge(domain="management"), "Token is not a runtime token; refusing to use it here."),
-        (_forge(domain=None), 'Runtime token is invalid: Token is missing the "domain" claim'),
-        (_forge(namespace_key=""), "Runtime token missing namespace_key."),
-        (_forge(target_id=None), "Runtime token missing target_id."),
-        (_forge(scopes="runtime.use"), "Runtime token has malformed scopes."),
-        (_forge(aud="x"), "Runtime token is invalid: Invalid audience"),
-        ("garbage", "Runtime token is invalid: Not enough segments"),
+        (lambda: _forge(exp=int(time.time()) - 10), "Runtime token has expired."),
+        (lambda: _forge(key="x" * 40), "Runtime token is invalid: Signature verification failed"),
+        (
+            lambda: _forge(domain="management"),
+            "Token is not a runtime token; refusing to use it here.",
+        ),
+        (
+            lambda: _forge(domain=None),
+            'Runtime token is invalid: Token is missing the "domain" claim',
+        ),
+        (lambda: _forge(namespace_key=""), "Runtime token missing namespace_key."),
+        (lambda: _forge(target_id=None), "Runtime token missing target_id."),
+        (lambda: _forge(scopes="runtime.use"), "Runtime token has malformed scopes."),
+        (lambda: _forge(aud="x"), "Runtime token is invalid: Invalid audience"),
+        (lambda: "garbage", "Runtime token is invalid: Not enough segments"),
     ],
     ids=[
         "expired",
@@ -176,9 +182,9 @@ def _forge(**changes):
     ],
 )
 def test_refused_runtime_tokens_are_401_with_distinct_messages(
-    api, api_key_mode, guarded, token, message
+    api, api_key_mode, guarded, make, message
 ):
-    response = bearer(api, token, body=evaluation(**TARGET))
+    response = bearer(api, make(), body=evaluation(**TARGET))
     assert error(response) == (401, "AUTH_INVALID_KEY", message, "ApiKey")
     assert response.json()["hint"] == "Re-exchange a fresh runtime token and retry."
 
