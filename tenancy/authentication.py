@@ -58,8 +58,8 @@ def import_authenticator(path: object) -> Authenticator:
     """Import and instantiate the authenticator class at dotted ``path``.
 
     Raises ``ImproperlyConfigured`` naming ``TENANCY_AUTHENTICATOR`` when ``path`` is not a string,
-    cannot be imported, or does not produce an ``Authenticator`` (system checks ``tenancy.E007`` to
-    ``tenancy.E009``).
+    cannot be imported, or does not produce an ``Authenticator`` (system checks ``tenancy.E008`` to
+    ``tenancy.E010``).
     """
     return import_instance(
         "AUTHENTICATOR",

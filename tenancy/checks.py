@@ -6,12 +6,12 @@
 | tenancy.E002   | ``TENANCY_RESOLVER`` cannot be imported.                                 |
 | tenancy.E003   | ``TENANCY_RESOLVER`` does not name a tenant resolver class.              |
 | tenancy.E004   | ``TENANCY_DEFAULT_TENANT_ID`` is not a valid tenant id.                  |
-| tenancy.E007   | ``TENANCY_AUTHENTICATOR`` is not a string.                               |
-| tenancy.E008   | ``TENANCY_AUTHENTICATOR`` cannot be imported.                            |
-| tenancy.E009   | ``TENANCY_AUTHENTICATOR`` does not name an authenticator class.          |
-| tenancy.E010   | ``TENANCY_FAILURE_VIEW`` is not a string.                                |
-| tenancy.E011   | ``TENANCY_FAILURE_VIEW`` cannot be imported.                             |
-| tenancy.E012   | ``TENANCY_FAILURE_VIEW`` does not name a view function.                  |
+| tenancy.E008   | ``TENANCY_AUTHENTICATOR`` is not a string.                               |
+| tenancy.E009   | ``TENANCY_AUTHENTICATOR`` cannot be imported.                            |
+| tenancy.E010   | ``TENANCY_AUTHENTICATOR`` does not name an authenticator class.          |
+| tenancy.E011   | ``TENANCY_FAILURE_VIEW`` is not a string.                                |
+| tenancy.E012   | ``TENANCY_FAILURE_VIEW`` cannot be imported.                             |
+| tenancy.E013   | ``TENANCY_FAILURE_VIEW`` does not name a view function.                  |
 | tenancy.W001   | ``tenancy.middleware.TenantMiddleware`` is not in ``MIDDLEWARE``.        |
 
 ``tenancy.E005`` / ``tenancy.E006`` (a ``TenantManager`` on the wrong model, a bad
@@ -78,11 +78,11 @@ def check_resolver_setting(app_configs=None, **kwargs):
 
 @checks.register(checks.Tags.compatibility)
 def check_authenticator_setting(app_configs=None, **kwargs):
-    """tenancy.E007-E009: ``TENANCY_AUTHENTICATOR`` names an importable authenticator class."""
+    """tenancy.E008-E010: ``TENANCY_AUTHENTICATOR`` names an importable authenticator class."""
     return _check_dotted_setting(
         "AUTHENTICATOR",
         import_authenticator,
-        ("tenancy.E007", "tenancy.E008", "tenancy.E009"),
+        ("tenancy.E008", "tenancy.E009", "tenancy.E010"),
         "Point it at a class with an authenticate(request) -> Principal | None method that can "
         "be instantiated without arguments.",
     )
@@ -90,11 +90,11 @@ def check_authenticator_setting(app_configs=None, **kwargs):
 
 @checks.register(checks.Tags.compatibility)
 def check_failure_view_setting(app_configs=None, **kwargs):
-    """tenancy.E010-E012: ``TENANCY_FAILURE_VIEW`` names an importable view function."""
+    """tenancy.E011-E013: ``TENANCY_FAILURE_VIEW`` names an importable view function."""
     return _check_dotted_setting(
         "FAILURE_VIEW",
         import_failure_view,
-        ("tenancy.E010", "tenancy.E011", "tenancy.E012"),
+        ("tenancy.E011", "tenancy.E012", "tenancy.E013"),
         "Point it at a function view(request, exception) -> HttpResponse.",
     )
 

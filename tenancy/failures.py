@@ -39,8 +39,8 @@ def failure_view(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def import_failure_view(path: object) -> Callable[..., HttpResponse]:
     """The callable at dotted ``path``; ``ImproperlyConfigured`` naming ``TENANCY_FAILURE_VIEW``
-    when it is not a string, cannot be imported or is not callable (checks ``tenancy.E010`` to
-    ``tenancy.E012``)."""
+    when it is not a string, cannot be imported or is not callable (checks ``tenancy.E011`` to
+    ``tenancy.E013``)."""
     view = import_dotted("FAILURE_VIEW", path, "view function")
     if not callable(view) or isinstance(view, type):
         raise ImproperlyConfigured(

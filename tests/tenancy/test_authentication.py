@@ -187,20 +187,20 @@ def test_counting_authenticator_satisfies_the_protocol():
             42,
             "TENANCY_AUTHENTICATOR must be a dotted path string to an authenticator class, "
             "got int 42.",
-            "tenancy.E007",
+            "tenancy.E008",
         ),
         (
             f"{HERE}.Missing",
             f"TENANCY_AUTHENTICATOR = '{HERE}.Missing' could not be imported: Module "
             f'"{HERE}" does not define a "Missing" attribute/class',
-            "tenancy.E008",
+            "tenancy.E009",
         ),
         (
             f"{HERE}.NotAnAuthenticator",
             f"TENANCY_AUTHENTICATOR = '{HERE}.NotAnAuthenticator' is not an authenticator: it "
             "must name a class whose instances have an authenticate(request) -> Principal | None "
             "method.",
-            "tenancy.E009",
+            "tenancy.E010",
         ),
     ],
 )
@@ -215,9 +215,9 @@ def test_bad_authenticator_setting_names_the_setting(settings, value, message, c
 @pytest.mark.parametrize(
     ("value", "check_id"),
     [
-        (7, "tenancy.E010"),
-        (f"{HERE}.Missing", "tenancy.E011"),
-        (f"{HERE}.Principal", "tenancy.E012"),
+        (7, "tenancy.E011"),
+        (f"{HERE}.Missing", "tenancy.E012"),
+        (f"{HERE}.Principal", "tenancy.E013"),
     ],
 )
 def test_bad_failure_view_setting_names_the_setting(settings, value, check_id):
