@@ -1,11 +1,13 @@
 """``ApiKey``: a key that belongs to one tenant, stored hashed.
 
-A tenant row like any other (``TenantModel``: stamped, scoped, ``all_tenants`` unscoped), with one
-difference: a request's key is looked up **before** its tenant is known, so
-``ApiKey.all_tenants`` is queried by the non-secret ``prefix`` (globally unique, indexed: one
-query per request). The ``tenant_id``-leading index serves operators' per-tenant listings. On a
-database distributed by ``tenant_id`` (Citus) this table is the exception: make it a reference
-table, since the prefix lookup cannot carry a tenant.
+A tenant row like any other (``TenantModel``: stamped, scoped, ``all_tenants`` unscoped, and its
+keys lead with ``tenant_id``: ``UNIQUE (tenant_id, prefix)``), with one difference: a request's key
+is looked up **before** its tenant is known, so ``ApiKey.all_tenants`` (the explicit way past
+scoping and row-level security) is queried by the non-secret ``prefix`` through a plain index on
+it: one indexed query per request. A prefix is 64 random bits, so two tenants sharing one is
+astronomically unlikely and harmless (the digest tells the keys apart). On a database distributed
+by ``tenant_id`` (Citus) that lookup reaches every shard; keep this small table on the coordinator
+(a reference table) there.
 """
 
 from django.db import models
@@ -37,8 +39,13 @@ class ApiKey(TenantModel):
 
     class Meta:
         verbose_name = "API key"
-        constraints = [models.UniqueConstraint(fields=["prefix"], name="credentials_key_prefix")]
-        indexes = [models.Index(fields=["tenant_id", "created_at"], name="credentials_key_tenant")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant_id", "prefix"], name="credentials_key_prefix")
+        ]
+        indexes = [
+            models.Index(fields=["prefix"], name="credentials_key_lookup"),
+            models.Index(fields=["tenant_id", "created_at"], name="credentials_key_tenant"),
+        ]
 
     def __str__(self):
         return f"{self.prefix} ({self.tenant_id}, {self.role})"

@@ -55,7 +55,8 @@ def issue_secret(api_key: ApiKey) -> str:
 
 
 def api_key_get(prefix: str, *, tenant_id: str | None = None) -> ApiKey:
-    """The key with ``prefix`` (of ``tenant_id`` when given); ``ApiKey.DoesNotExist`` otherwise."""
+    """The key with ``prefix`` (of ``tenant_id`` when given); ``ApiKey.DoesNotExist`` otherwise
+    (``MultipleObjectsReturned`` if two tenants share the prefix: name the tenant then)."""
     queryset = ApiKey.all_tenants.filter(prefix=prefix)
     if tenant_id is not None:
         queryset = queryset.filter(tenant_id=tenant_id)
@@ -90,15 +91,17 @@ def api_key_authenticate(key: str, *, now: datetime | None = None) -> ApiKey | N
     """The active key whose secret is ``key``, or ``None`` (unknown, malformed, wrong secret,
     revoked or expired: callers answer all alike).
 
-    One indexed query by prefix (``ApiKey.all_tenants``: the tenant is not known yet), plus, at
+    One indexed query by prefix (``ApiKey.all_tenants``: the tenant is not known yet; in the
+    unlikely case that two tenants' keys share a prefix, the digest picks the one), plus, at
     most once per ``CREDENTIALS_LAST_USED_INTERVAL_SECONDS`` per key, an update of
     ``last_used_at``. No cache: a revocation is seen by the next request.
     """
     prefix = keys.prefix_of(key)
     if prefix is None:
         return None
-    api_key = ApiKey.all_tenants.filter(prefix=prefix).first()
-    if api_key is None or not keys.matches(api_key.digest, key):
+    candidates = ApiKey.all_tenants.filter(prefix=prefix)
+    api_key = next((c for c in candidates if keys.matches(c.digest, key)), None)
+    if api_key is None:
         return None
     now = now or timezone.now()
     if api_key.status(now) != ACTIVE:

@@ -46,7 +46,7 @@ def test_missing_key_is_401_auth_missing_key_with_the_api_key_challenge(api, api
 
 @pytest.mark.parametrize(
     "key",
-    ["", "Tenant-A", "acme", "cpk_0123456789ab_" + "x" * 43, "cpk_0123456789ab"],
+    ["", "Tenant-A", "acme", "cpk_0123456789abcdef_" + "x" * 43, "cpk_0123456789abcdef"],
     ids=["empty", "mistyped-tenant", "tenant-name", "unknown-prefix", "prefix-only"],
 )
 def test_unknown_or_malformed_key_is_401_auth_invalid_key(api, api_key_mode, key):

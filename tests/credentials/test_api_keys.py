@@ -39,8 +39,8 @@ def test_only_the_digest_of_the_secret_is_stored():
 def test_key_format():
     secret, prefix, digest = keys.generate()
     assert secret.startswith(prefix + "_")
-    assert prefix.startswith("cpk_") and len(prefix) == 16
-    assert len(secret) == 16 + 1 + 43
+    assert prefix.startswith("cpk_") and len(prefix) == 20
+    assert len(secret) == 20 + 1 + 43
     assert keys.prefix_of(secret) == prefix
     assert digest == keys.digest(secret)
     assert keys.prefix_of(secret + "x") is None
@@ -78,7 +78,7 @@ def test_revoked_expired_and_wrong_keys_authenticate_nothing():
     assert api_key_authenticate(expired.secret) is None
     wrong = active.secret[:-1] + ("B" if active.secret.endswith("A") else "A")
     assert api_key_authenticate(wrong) is None
-    assert api_key_authenticate("cpk_000000000000_" + "a" * 43) is None
+    assert api_key_authenticate("cpk_0000000000000000_" + "a" * 43) is None
     assert (revoked.api_key.status(), expired.api_key.status()) == ("revoked", "expired")
 
 
@@ -109,3 +109,16 @@ def test_api_key_get_can_insist_on_the_tenant():
     assert api_key_get(issued.api_key.prefix, tenant_id="acme") == issued.api_key
     with pytest.raises(ApiKey.DoesNotExist):
         api_key_get(issued.api_key.prefix, tenant_id="globex")
+
+
+def test_two_tenants_sharing_a_prefix_are_told_apart_by_the_digest():
+    acme = api_key_create(tenant_id="acme", role="admin")
+    globex = api_key_create(tenant_id="globex", role="runtime")
+    shared = acme.api_key.prefix
+    forged_secret = shared + globex.secret[len(shared) :]
+    ApiKey.all_tenants.filter(pk=globex.api_key.pk).update(
+        prefix=shared, digest=keys.digest(forged_secret)
+    )
+    assert api_key_authenticate(acme.secret).tenant_id == "acme"
+    assert api_key_authenticate(forged_secret).tenant_id == "globex"
+    assert api_key_get(shared, tenant_id="globex").pk == globex.api_key.pk

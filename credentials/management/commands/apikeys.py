@@ -4,8 +4,8 @@
 
     manage.py apikeys create acme --role runtime --name "support-bot prod" [--expires-in-days 90]
     manage.py apikeys list [--tenant acme] [--all]
-    manage.py apikeys revoke cpk_1a2b3c4d5e6f [--tenant acme]
-    manage.py apikeys rotate cpk_1a2b3c4d5e6f [--tenant acme]
+    manage.py apikeys revoke cpk_1a2b3c4d5e6f7a8b [--tenant acme]
+    manage.py apikeys rotate cpk_1a2b3c4d5e6f7a8b [--tenant acme]
 
 ``create`` and ``rotate`` print the new secret alone on standard output (so
 ``KEY=$(manage.py apikeys create acme)`` works) and a description on standard error; the secret
