@@ -27,7 +27,12 @@ class Control(TenantModel):
     data = models.JSONField(help_text="The ControlDefinition JSON.")
     deleted_at = models.DateTimeField(null=True, blank=True)
     cloned_from = TenantForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clones",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,7 +72,9 @@ class ControlVersion(TenantModel):
         DELETED = "deleted"
         CLONED = "cloned"
 
-    control = TenantForeignKey(Control, on_delete=models.CASCADE, related_name="versions")
+    control = TenantForeignKey(
+        Control, on_delete=models.CASCADE, related_name="versions", db_constraint=False
+    )
     version_num = models.PositiveIntegerField()
     event_type = models.CharField(max_length=16, choices=Event.choices)
     note = models.CharField(max_length=255, blank=True, default="")

@@ -4,6 +4,7 @@
 | --------------------------- | ----------------------------------------- |
 | ``TENANCY_RESOLVER``        | ``"tenancy.resolvers.HeaderTenantResolver"`` |
 | ``TENANCY_DEFAULT_TENANT_ID`` | ``"default-tenant"``                    |
+| ``TENANCY_ROW_LEVEL_SECURITY`` | ``True`` (PostgreSQL: install the policies, send the tenant setting) |
 
 Nothing is cached here, so ``override_settings`` and pytest-django's ``settings`` fixture take effect
 immediately; the only cache (the loaded resolver) is cleared on ``setting_changed``.
@@ -14,6 +15,7 @@ from django.conf import settings
 DEFAULTS = {
     "RESOLVER": "tenancy.resolvers.HeaderTenantResolver",
     "DEFAULT_TENANT_ID": "default-tenant",
+    "ROW_LEVEL_SECURITY": True,
 }
 
 #: The value of the database column default. It is a literal in the migrations (parity with the
