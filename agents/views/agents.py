@@ -38,6 +38,7 @@ from policies.definitions.effective import controls_body, matches_state
 from policies.definitions.parsing import parse_control_rows
 from policies.targets import target_of
 
+from ..names import agent_name_from_path
 from ..queries import AgentControlsQuery, ListAgentsQuery, PageQuery
 from ..responses import EvaluatorSchemaItem, ListEvaluatorsResponse
 from ..selectors.agent_list import agent_list
@@ -45,7 +46,7 @@ from ..selectors.details import agent_detail_get, agent_evaluator_get, agent_eva
 from ..selectors.effective import agent_control_rows
 from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
-from .params import agent_name_from_path, check_name_length, clamp_limit
+from .params import check_name_length, clamp_limit
 
 
 @extend_schema(tags=["agents"])
