@@ -15,6 +15,7 @@
 from agent_control_models import ControlDefinition
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.fields import TenantForeignKey, TenantManyToManyField
@@ -135,8 +136,9 @@ class ControlBinding(TenantModel):
     target_type = models.TextField()
     target_id = models.TextField()
     enabled = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Both set by the services (one instant on insert; ``updated_at`` only when a value changes).
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -16,6 +16,7 @@ from agent_control_models.server import (
     UpsertControlBindingRequest,
 )
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from controlplane.api.exceptions import APIError, ErrorCode
 
@@ -72,10 +73,16 @@ def _by_key(request: KeyRequest):
 def binding_insert(*, control: Control, target_type: str, target_id: str, enabled: bool):
     """Insert a binding of the already checked ``control`` in a savepoint; ``None`` when its
     natural key exists (also when a concurrent request inserted it first)."""
+    now = timezone.now()
     try:
         with transaction.atomic():
             return ControlBinding.objects.create(
-                control=control, target_type=target_type, target_id=target_id, enabled=enabled
+                control=control,
+                target_type=target_type,
+                target_id=target_id,
+                enabled=enabled,
+                created_at=now,
+                updated_at=now,
             )
     except IntegrityError:
         return None
@@ -108,7 +115,7 @@ def binding_create(*, request: CreateControlBindingRequest) -> ControlBinding:
 def _set_enabled(binding: ControlBinding, enabled: bool) -> dict:
     """Store ``enabled`` (``updated_at`` changes only when the value does)."""
     if binding.enabled != enabled:
-        binding.enabled = enabled
+        binding.enabled, binding.updated_at = enabled, timezone.now()
         binding.save(update_fields=["enabled", "updated_at"])
     return {"success": True, "enabled": binding.enabled}
 
