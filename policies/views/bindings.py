@@ -119,16 +119,13 @@ class ControlBindingViewSet(viewsets.ViewSet):
         return Response(services.binding_patch_by_key(request=body))
 
     @by_key.mapping.get
-    @extend_schema(exclude=True)
-    def get_by_key(self, request: Request) -> Response:
-        """Not a route of the reference: ``by-key`` is not a binding id (422)."""
-        return self.retrieve(request, "by-key")
-
     @by_key.mapping.delete
     @extend_schema(exclude=True)
-    def delete_by_key(self, request: Request) -> Response:
-        """Not a route of the reference: ``by-key`` is not a binding id (422)."""
-        return self.destroy(request, "by-key")
+    def by_key_is_not_an_id(self, request: Request) -> Response:
+        """``GET``/``DELETE /control-bindings/by-key`` are not routes of the reference: there
+        ``by-key`` reaches ``/{binding_id}`` and fails its integer check (422
+        ``path.binding_id``); here too, before anything is read."""
+        return self.retrieve(request, "by-key")
 
     @documented(
         "delete_control_binding_by_key",
