@@ -161,38 +161,21 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
 def _in_use(
     control: Control, policy_ids: list[int], agent_names: list[str], binding_ids: list[int]
 ) -> APIError:
-    errors = (
-        [
-            error_item(
-                "Policy",
-                "controls",
-                "control_in_use",
-                f"Control is associated with policy ID {policy_id}",
-                policy_id,
-            )
-            for policy_id in policy_ids
-        ]
-        + [
-            error_item(
-                "Agent",
-                "controls",
-                "control_in_use",
-                f"Control is directly associated with agent '{agent_name}'",
-                agent_name,
-            )
-            for agent_name in agent_names
-        ]
-        + [
-            error_item(
-                "ControlBinding",
-                "control_id",
-                "control_in_use",
-                f"Control is attached to a target via binding ID {binding_id}",
-                binding_id,
-            )
-            for binding_id in binding_ids
-        ]
+    links = (
+        ("Policy", "controls", "Control is associated with policy ID {}", policy_ids),
+        ("Agent", "controls", "Control is directly associated with agent '{}'", agent_names),
+        (
+            "ControlBinding",
+            "control_id",
+            "Control is attached to a target via binding ID {}",
+            binding_ids,
+        ),
     )
+    errors = [
+        error_item(resource, field, "control_in_use", message.format(value), value)
+        for resource, field, message, values in links
+        for value in values
+    ]
     return APIError(
         409,
         ErrorCode.CONTROL_IN_USE,

@@ -4,7 +4,9 @@ window, per tenant; the agent name is normalised and checked; unknown agents hav
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from tests.observability.payloads import event, ingest
 from tests.observability.stats_helpers import AGENT, STATS, ZERO_TOTALS, one, put
 from tests.reference_errors import error, problem
 
@@ -182,3 +184,17 @@ def test_an_invalid_agent_name_is_422(api, name, message):
 )
 def test_bad_parameters_are_request_validation_errors(api, query, item):
     assert error(api.get(STATS, **query))["errors"] == [item]
+
+
+def test_ingested_events_are_counted_with_legacy_actions_as_observe(api):
+    now = timezone.now().isoformat()
+    sent = [
+        event(agent_name=AGENT, timestamp=now, control_id=1, action="warn"),
+        event(agent_name=AGENT, timestamp=now, control_id=2, action="deny"),
+        event(agent_name="another-agent-01", timestamp=now, control_id=1),
+    ]
+    assert ingest(api, sent).status_code == 202
+    body = api.get(STATS, agent_name=AGENT, time_range="1h").json()
+    assert (body["totals"]["execution_count"], body["totals"]["match_count"]) == (2, 2)
+    assert body["totals"]["action_counts"] == {"deny": 1, "observe": 1}
+    assert sorted(row["control_id"] for row in body["controls"]) == [1, 2]
