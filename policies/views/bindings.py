@@ -7,6 +7,8 @@ Routes (``policies/urls.py``, under ``/api/v1/control-bindings``): ``PUT`` (crea
 ignored, as there); lookups go through the scoped manager, so another tenant's binding answers
 exactly like a missing one (404 ``CONTROL_BINDING_NOT_FOUND``). ``GET``/``DELETE /by-key`` are not
 routes of the reference: there they reach ``/{binding_id}`` and fail its integer check, as here.
+Deliberate difference: a non-integer binding id is one ``path.binding_id`` error (the reference
+validates it twice and lists it twice).
 """
 
 from agent_control_models.server import (
