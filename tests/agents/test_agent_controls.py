@@ -184,7 +184,7 @@ def test_half_a_target_pair_is_400(api, controls, given, field):
     }
 
 
-def test_full_target_pair_adds_nothing(api, controls):
+def test_a_target_without_bindings_adds_nothing(api, controls):
     assert api.get(URL, target_type="env", target_id="prod").json() == api.get(URL).json()
 
 

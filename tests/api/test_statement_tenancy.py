@@ -9,12 +9,21 @@ import pytest
 from django.db import connection
 
 from tests.factories import REGEX_DENY
+from tests.policies.templates.payloads import regex_input
 from tests.sql_tenancy import StatementRecorder, unanchored_tenant_tables
 
 pytestmark = pytest.mark.django_db
 
 AGENT = "support-bot-01"
 STEPS = [{"type": "llm", "name": "chat"}, {"type": "tool", "name": "search", "input_schema": {}}]
+PROD = {"target_type": "env", "target_id": "prod"}
+STAGING = {"target_type": "env", "target_id": "staging"}
+NEW = {"target_type": "env", "target_id": "new"}
+EVALUATE = {
+    "agent_name": AGENT,
+    "stage": "pre",
+    "step": {"type": "llm", "name": "chat", "input": "my secret"},
+}
 EVENT = {
     "trace_id": "a" * 32,
     "span_id": "b" * 16,
@@ -86,6 +95,27 @@ def scenario(api, tenant: str, other_ids: dict) -> dict:
         ("post", "/api/v1/observability/events", {"events": [EVENT]}),
         ("post", "/api/v1/observability/events/query", {"agent_name": AGENT}),
         ("get", "/api/v1/observability/status", None),
+        ("put", "/api/v1/controls", {"name": "templated", "data": regex_input()}),
+        ("post", "/api/v1/control-templates/render", regex_input()),
+        ("put", "/api/v1/control-bindings", {**PROD, "control_id": ids["control"]}),
+        ("get", "/api/v1/control-bindings?target_type=env&target_id=prod", None),
+        ("put", "/api/v1/control-bindings/by-key", {**STAGING, "control_id": ids["second"]}),
+        (
+            "patch",
+            "/api/v1/control-bindings/by-key",
+            {**STAGING, "control_id": ids["second"], "enabled": False},
+        ),
+        ("post", f"/api/v1/controls/{ids['second']}/clone-and-bind", {"target_binding": NEW}),
+        ("get", f"/api/v1/agents/{AGENT}/controls?target_type=env&target_id=prod", None),
+        ("post", "/api/v1/evaluation", {**EVALUATE, **PROD}),
+        ("post", "/api/v1/agents/initAgent", {**init, **PROD}),
+        ("get", "/api/v1/observability/stats?time_range=1h&include_timeseries=true", None),
+        ("get", f"/api/v1/observability/stats/controls/{ids['control']}", None),
+        (
+            "post",
+            "/api/v1/control-bindings/by-key:delete",
+            {**STAGING, "control_id": ids["second"]},
+        ),
         ("delete", f"/api/v1/controls/{ids['second']}", None),
         ("delete", f"/api/v1/agents/{AGENT}/controls/{ids['second']}", None),
         ("delete", f"/api/v1/controls/{ids['control']}?force=true", None),

@@ -18,6 +18,7 @@ TENANT_TABLES = {
     "agents_agentpolicy",
     "observability_controlexecutionevent",
     "policies_control",
+    "policies_controlbinding",
     "policies_controlversion",
     "policies_policy",
     "policies_policycontrol",
@@ -73,6 +74,8 @@ def test_every_unique_index_leads_with_tenant_id():
         ("observability_controlexecutionevent", "observability_event_tenant_id_uniq", "tenant_id"),
         ("policies_control", "policies_control_pkey", "tenant_id"),
         ("policies_control", "policies_control_tenant_name_active_uniq", "tenant_id"),
+        ("policies_controlbinding", "policies_binding_natural_key_uniq", "tenant_id"),
+        ("policies_controlbinding", "policies_controlbinding_pkey", "tenant_id"),
         ("policies_controlversion", "policies_controlversion_pkey", "tenant_id"),
         ("policies_controlversion", "policies_controlversion_tenant_num_uniq", "tenant_id"),
         ("policies_policy", "policies_policy_pkey", "tenant_id"),
@@ -110,7 +113,7 @@ def test_every_foreign_key_is_composite_on_the_tenant():
         for model in schema.tenant_models()
         for field in tenant_foreign_keys(model)
     )
-    assert len(rows) == 8
+    assert len(rows) == 9
     assert sorted(rows, key=lambda row: row[1]) == sorted(expected, key=lambda row: row[1])
 
 
