@@ -1,7 +1,8 @@
 """Server-side evaluation of an agent step (``POST /api/v1/evaluation``) with the agent-control
 engine, as the reference server 8.15 does it (``shared/API.md`` sections 1(f) and 5).
 
-The controls are the agent's effective controls in the caller's tenant (one compiled query),
+The controls are the agent's effective controls in the caller's tenant, with those bound to the
+request's target (one compiled query),
 parsed once per distinct text as ``ControlDefinitionRuntime`` by ``policies.definitions.parsing``;
 ``agent_control_engine.core.ControlEngine(context="server")`` selects
 the enabled, in-scope ``execution: "server"`` ones and runs them with the installed evaluators
@@ -23,6 +24,7 @@ from agent_control_models import ControlDefinitionRuntime, EvaluationRequest, Ev
 from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.errors import corrupted_control
 from policies.definitions.parsing import parse_control_text
+from policies.targets import Target
 
 from .selectors.effective import agent_control_rows
 from .selectors.lookups import agent_id_find
@@ -120,8 +122,10 @@ def render_response(response: EvaluationResponse) -> dict:
     return body
 
 
-def step_evaluate(*, request: EvaluationRequest) -> dict:
-    """Evaluate ``request.step`` for ``request.agent_name`` in the caller's tenant.
+def step_evaluate(*, request: EvaluationRequest, target: Target | None = None) -> dict:
+    """Evaluate ``request.step`` for ``request.agent_name`` in the caller's tenant, against the
+    agent's effective controls plus, with a ``target`` (today the body's pair; the runtime token's
+    target can be passed the same way), the controls bound to it through enabled bindings.
 
     Mirrors ``POST /api/v1/evaluation``. Returns the response body (see ``render_response``).
     Raises ``APIError`` 404 ``AGENT_NOT_FOUND`` (unknown agent or another tenant's), 422
@@ -137,7 +141,7 @@ def step_evaluate(*, request: EvaluationRequest) -> dict:
             name=request.agent_name,
             hint=EVALUATION_HINT,
         )
-    controls = runtime_controls(agent_control_rows(agent_id))
+    controls = runtime_controls(agent_control_rows(agent_id, target))
     engine = ControlEngine(controls, context="server")
     try:
         response = run_coroutine(engine.process(request))

@@ -2,11 +2,14 @@
 
 ``agent_control_models.agent.normalize_agent_name`` trims and lower-cases, then requires at least 10
 characters from ``[a-z0-9:_-]``; we also cap the length at 255 (the column size), which the reference
-leaves to the database (a 500 there, a 422 here).
+leaves to the database (a 500 there, a 422 here). ``agent_name_from_path`` is the API's form: the
+reference's ``normalize_agent_name_or_422`` (agent routes' paths, the stats routes' query).
 """
 
 from agent_control_models.agent import normalize_agent_name
 from django.core.exceptions import ValidationError
+
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 
 AGENT_NAME_MAX_LENGTH = 255
 
@@ -31,3 +34,25 @@ def validate_agent_name(value: str) -> None:
             code="invalid_agent_name",
             params={"normalized": normalized},
         )
+
+
+AGENT_NAME_HINT = (
+    "Agent names must be at least 10 characters and may only contain letters, digits, ':', "
+    "'_' or '-'."
+)
+
+
+def agent_name_from_path(raw: str, *, field: str = "agent_name") -> str:
+    """The normalised agent name of a path (or query) value; 422 ``VALIDATION_ERROR`` with
+    ``detail="Invalid agent_name"`` and code ``invalid_format`` at ``field`` otherwise."""
+    try:
+        return normalize_name(raw)
+    except ValueError as exc:
+        raise APIError(
+            422,
+            ErrorCode.VALIDATION_ERROR,
+            "Invalid agent_name",
+            kind="Agent",
+            hint=AGENT_NAME_HINT,
+            errors=[error_item("Agent", field, "invalid_format", str(exc), raw)],
+        ) from exc

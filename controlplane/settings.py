@@ -126,6 +126,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every statement is sent with its tenant setting (tenancy.rls), which a server-side cursor
+    # (DECLARE ... CURSOR) cannot carry; PgBouncer in transaction mode needs this too.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers (runserver is threaded) wait for the lock instead of failing with
     # "database is locked": write-ahead log, transactions that take the write lock up front, and

@@ -1,15 +1,16 @@
-"""Admin for controls, policies, policy<->control links and the control history.
+"""Admin for controls, policies, policy<->control links, control bindings and the control history.
 
 Operators see every tenant; each object is edited inside its own tenant (``tenancy.admin``), so
 choices and inline rows stay within it. Control data is validated with ``agent-control-models``.
 """
 
 from django.contrib import admin
+from django.utils import timezone
 
 from tenancy.admin import TenantAdminMixin, TenantInlineMixin, TenantLinkAdmin
 
 from .definitions.predicates import is_enabled
-from .models import Control, ControlVersion, Policy, PolicyControl
+from .models import Control, ControlBinding, ControlVersion, Policy, PolicyControl
 
 
 class PolicyControlInline(TenantInlineMixin, admin.TabularInline):
@@ -58,3 +59,19 @@ class ControlVersionAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ControlBinding)
+class ControlBindingAdmin(TenantAdminMixin, admin.ModelAdmin):
+    list_display = ("control", "target_type", "target_id", "enabled", "tenant_id", "updated_at")
+    list_filter = ("tenant_id", "enabled")
+    search_fields = ("target_type", "target_id", "control__name")
+    list_select_related = ("control",)
+    fields = ("tenant_id", "control", "target_type", "target_id", "enabled")
+    readonly_fields = ("created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        """``updated_at`` moves only when a value changed (as through the API)."""
+        if change and form.changed_data:
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)

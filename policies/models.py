@@ -7,11 +7,15 @@
 - ``ControlVersion`` is the append-only history of a control (``created``/``updated``/``deleted``);
   it takes the control's tenant.
 - ``PolicyControl`` is the policy <-> control through row; it takes the policy's tenant.
+- ``ControlBinding`` attaches a control to a *target*, an opaque ``(target_type, target_id)``
+  pair chosen by the caller (there is no targets table); it takes the control's tenant. Requests
+  that carry the target get the controls bound to it through enabled bindings.
 """
 
 from agent_control_models import ControlDefinition
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.fields import TenantForeignKey, TenantManyToManyField
@@ -27,7 +31,12 @@ class Control(TenantModel):
     data = models.JSONField(help_text="The ControlDefinition JSON.")
     deleted_at = models.DateTimeField(null=True, blank=True)
     cloned_from = TenantForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clones",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,7 +76,9 @@ class ControlVersion(TenantModel):
         DELETED = "deleted"
         CLONED = "cloned"
 
-    control = TenantForeignKey(Control, on_delete=models.CASCADE, related_name="versions")
+    control = TenantForeignKey(
+        Control, on_delete=models.CASCADE, related_name="versions", db_constraint=False
+    )
     version_num = models.PositiveIntegerField()
     event_type = models.CharField(max_length=16, choices=Event.choices)
     note = models.CharField(max_length=255, blank=True, default="")
@@ -116,3 +127,38 @@ class PolicyControl(TenantLinkModel):
         constraints, indexes = link_keys(
             "policy", "control", "policies_policycontrol", "ctl", index="policies_polctl_tenant_ctl"
         )
+
+
+class ControlBinding(TenantModel):
+    """A control bound to a target (``/api/v1/control-bindings``).
+
+    The natural key is ``(target_type, target_id, control)`` within the tenant; both target
+    strings are stored verbatim (case and spaces significant). Deleting the control row deletes
+    its bindings; a soft-deleted control keeps them (they stop applying).
+    """
+
+    tenant_parent = "control"
+
+    control = TenantForeignKey(
+        Control, on_delete=models.CASCADE, related_name="bindings", db_constraint=False
+    )
+    target_type = models.TextField()
+    target_id = models.TextField()
+    enabled = models.BooleanField(default=True)
+    # Both set by the services (one instant on insert; ``updated_at`` only when a value changes).
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_id", "target_type", "target_id", "control"],
+                name="policies_binding_natural_key_uniq",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant_id", "control"], name="policies_binding_tenant_ctl"),
+        ]
+
+    def __str__(self):
+        return f"{self.target_type}/{self.target_id} -> control {self.control_id}"

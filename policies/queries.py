@@ -9,9 +9,7 @@ import pydantic
 
 
 class ListControlsQuery(pydantic.BaseModel):
-    """``GET /controls`` (the reference's parameters, in its order). ``template_backed``,
-    ``cloned`` and the attachment parameters are honoured (this server has no target bindings, so
-    a target filter matches nothing)."""
+    """``GET /controls`` (the reference's parameters, in its order)."""
 
     cursor: int | None = None
     limit: int = pydantic.Field(20, ge=1, le=100)
@@ -40,3 +38,14 @@ class DeleteControlQuery(pydantic.BaseModel):
     """``DELETE /controls/{id}``: ``force`` removes the control's links first."""
 
     force: bool = False
+
+
+class ListBindingsQuery(pydantic.BaseModel):
+    """``GET /control-bindings``: ``cursor`` (an id, checked by the selector: a bad one is a
+    400), ``limit`` 1..100 (default 20), exact filters without length limits."""
+
+    cursor: str | None = None
+    limit: int = pydantic.Field(20, ge=1, le=100)
+    target_type: str | None = None
+    target_id: str | None = None
+    control_id: int | None = None

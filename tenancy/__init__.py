@@ -14,10 +14,21 @@ The package is reusable in any Django project. Its pieces, one idea per module:
 - ``middleware``  ``TenantMiddleware``: authenticate once per request, bind, always reset.
 - ``models``      ``TenantModel``: the ``tenant_id`` column and the stamping hooks of ``save()``.
 - ``managers``    ``TenantManager`` (scoped, fail-closed) and ``AllTenantsManager`` (unscoped).
+- ``querysets``   their querysets: stamped bulk writes, upserts that stay in the tenant, deletes
+                  through ``deletion``, SQL run as the queryset's tenant (or past RLS for
+                  ``all_tenants``).
+- ``deletion``    ``TenantCollector``: cascades and deletes that name the tenant.
 - ``stamping``    the write rules: which tenant a new row gets, which writes are refused.
 - ``fields``      ``TenantForeignKey`` / ``TenantManyToManyField``: related managers that run in
                   the parent's tenant.
-- ``admin``       ``TenantAdminMixin`` / ``TenantInlineMixin`` for the Django admin.
+- ``schema``      the database wall installed after ``migrate``: tenant-leading keys, composite
+                  foreign keys, row-level security (PostgreSQL), triggers (SQLite).
+- ``rls``         row-level security's tenant setting, sent with every statement;
+                  ``bypass_row_security()``, the one named way past it.
+- ``receivers``   the signal receivers (connections, ``post_migrate``, raw fixture rows).
+- ``compiled``    scoped queries compiled once, run with the bound tenant (hot paths).
+- ``admin``       ``TenantAdminMixin`` / ``TenantInlineMixin`` / ``TenantLinkAdmin``.
+- ``management``  ``tenancy_app_role`` (the app's PostgreSQL role), ``tenancy_distribute`` (Citus).
 - ``introspection`` ``is_tenant_model`` / ``tenant_foreign_keys`` (a leaf module).
 - ``checks``      settings and middleware checks ``tenancy.E001``...; the manager checks itself.
 - ``exceptions``  ``InvalidTenantId``, ``CredentialsRefused`` (``AuthenticationFailed``,

@@ -1,4 +1,5 @@
-"""App config of ``tenancy``; ``ready()`` only registers the system checks."""
+"""App config of ``tenancy``; ``ready()`` only registers the system checks and the signal
+receivers (``tenancy.receivers``)."""
 
 from django.apps import AppConfig
 
@@ -8,4 +9,4 @@ class TenancyConfig(AppConfig):
     verbose_name = "Tenancy"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import checks, receivers  # noqa: F401  (registers checks and receivers)

@@ -13,14 +13,18 @@
 | tenancy.E012   | ``TENANCY_FAILURE_VIEW`` cannot be imported.                             |
 | tenancy.E013   | ``TENANCY_FAILURE_VIEW`` does not name a view function.                  |
 | tenancy.W001   | ``tenancy.middleware.TenantMiddleware`` is not in ``MIDDLEWARE``.        |
+| tenancy.W002   | PostgreSQL: the connected role is a superuser or has ``BYPASSRLS``, so   |
+|                | row-level security does not hold it (``check --database default``).     |
 
 ``tenancy.E005`` / ``tenancy.E006`` (a ``TenantManager`` on the wrong model, a bad
-``tenant_parent``) are checked by the manager itself: ``tenancy.managers.TenantManager.check()``.
+``tenant_parent``) are checked by the manager itself: ``tenancy.managers.TenantManager.check()``;
+``tenancy.E007`` (a ``TenantForeignKey`` with ``db_constraint=True``) by the field.
 """
 
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 from django.utils.module_loading import import_string
 
 from .authentication import import_authenticator
@@ -129,3 +133,30 @@ def check_middleware_installed(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.database)
+def check_row_security_role(app_configs=None, databases=None, **kwargs):
+    """tenancy.W002: on PostgreSQL the app's role must be held to row-level security."""
+    messages = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if connection.vendor != "postgresql" or not get_setting("ROW_LEVEL_SECURITY"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
+            role, superuser, bypass = cursor.fetchone()
+        if superuser or bypass:
+            kind = "a superuser" if superuser else "a role with BYPASSRLS"
+            messages.append(
+                checks.Warning(
+                    f"Database {alias!r} is connected as {role!r}, {kind}: row-level security "
+                    "does not apply to it, so the database does not check tenants.",
+                    hint="Serve as a role created with `manage.py tenancy_app_role <role>` "
+                    "(NOSUPERUSER NOBYPASSRLS); keep the owner role for migrate.",
+                    id="tenancy.W002",
+                )
+            )
+    return messages

@@ -6,6 +6,7 @@
 | ``TENANCY_DEFAULT_TENANT_ID`` | ``"default-tenant"``                                |
 | ``TENANCY_AUTHENTICATOR``     | ``"tenancy.authentication.ResolverAuthenticator"``  |
 | ``TENANCY_FAILURE_VIEW``      | ``"tenancy.failures.failure_view"``                 |
+| ``TENANCY_ROW_LEVEL_SECURITY`` | ``True`` (PostgreSQL: install the policies, send the tenant setting) |
 
 ``TENANCY_AUTHENTICATOR`` turns a request into a ``Principal`` (the default asks the resolver, so
 the tenant header decides); ``TENANCY_FAILURE_VIEW`` answers the requests the middleware refuses
@@ -23,6 +24,7 @@ DEFAULTS = {
     "DEFAULT_TENANT_ID": "default-tenant",
     "AUTHENTICATOR": "tenancy.authentication.ResolverAuthenticator",
     "FAILURE_VIEW": "tenancy.failures.failure_view",
+    "ROW_LEVEL_SECURITY": True,
 }
 
 #: The value of the database column default. It is a literal in the migrations (parity with the

@@ -11,10 +11,16 @@ context, and a corrupt cross-tenant row could leak through a join. These fields 
 - ``prefetch_related`` matches related rows to parents by (key, tenant), so a row is never attached
   to a parent of another tenant, even if a cross-tenant row was inserted with raw SQL.
 - The forward accessor (``agent_policy.policy``) only finds a row of the child's tenant.
+- Every SQL join along a ``TenantForeignKey`` (forward, reverse, many-to-many through rows) carries
+  ``child.tenant_id = parent.tenant_id`` in its ``ON`` clause, so a join never pairs rows of two
+  tenants and a distributed database keeps the join on one shard.
+- The database constraint is not Django's single-column one (``db_constraint=False``): the key is
+  the composite ``(tenant_id, <fk>) -> parent (tenant_id, id)`` that ``tenancy.schema`` installs.
 """
 
 from contextlib import contextmanager, nullcontext
 
+from django.core import checks
 from django.db import models
 from django.db.models.fields.related_descriptors import (
     ForwardManyToOneDescriptor,
@@ -23,6 +29,8 @@ from django.db.models.fields.related_descriptors import (
     create_forward_many_to_many_manager,
     create_reverse_many_to_one_manager,
 )
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import AND, WhereNode
 from django.utils.functional import cached_property
 
 from .context import get_current_tenant_id, tenant_context
@@ -161,6 +169,33 @@ class TenantForeignKey(models.ForeignKey):
 
     forward_related_accessor_class = TenantForwardManyToOneDescriptor
     related_accessor_class = TenantReverseManyToOneDescriptor
+
+    def check(self, **kwargs):
+        """Django's checks plus ``tenancy.E007``: ``db_constraint=False`` is required (the
+        database key is the composite one ``tenancy.schema`` installs)."""
+        errors = super().check(**kwargs)
+        if self.db_constraint:
+            errors.append(
+                checks.Error(
+                    f"{self.model._meta.label}.{self.name} is a TenantForeignKey with "
+                    "db_constraint=True.",
+                    hint="Pass db_constraint=False; tenancy installs the composite key "
+                    "(tenant_id, <fk>) -> parent (tenant_id, id) after migrate.",
+                    obj=self,
+                    id="tenancy.E007",
+                )
+            )
+        return errors
+
+    def get_extra_restriction(self, alias, related_alias):
+        """``<this model>.tenant_id = <related model>.tenant_id`` for a join along this key
+        (``alias``: the related model's table, ``related_alias``: this model's). ``None`` where
+        Django cannot refer to both tables (subquery push-down)."""
+        if alias is None or related_alias is None:
+            return None
+        own = self.model._meta.get_field("tenant_id").get_col(related_alias)
+        other = self.related_model._meta.get_field("tenant_id").get_col(alias)
+        return WhereNode([Exact(own, other)], connector=AND)
 
 
 class TenantManyToManyField(models.ManyToManyField):

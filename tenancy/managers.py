@@ -4,10 +4,12 @@
   tenant: filter, get, count, exists, update, delete, values, iterator, aggregates, and (through
   ``tenancy.fields``) related managers and ``prefetch_related``. With no tenant bound it raises
   ``NoTenantBound`` when the queryset is built: fail-closed.
-- ``AllTenantsManager`` (``Model.all_tenants``) does not filter. Admin and system code use it on
-  purpose; its writes are stamped and checked like any other.
+- ``AllTenantsManager`` (``Model.all_tenants``) does not filter and, on PostgreSQL, bypasses
+  row-level security. Admin and system code use it on purpose; its writes are stamped and checked
+  like any other.
 
-Both use ``TenantQuerySet``, whose bulk writes go through ``tenancy.stamping``. Like
+Their querysets (``tenancy.querysets``) send bulk writes through ``tenancy.stamping`` and deletes
+through ``tenancy.deletion``. Like
 ``django.contrib.sites``' ``CurrentSiteManager``, ``TenantManager`` validates its own use through
 ``check()``:
 
@@ -22,69 +24,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .context import require_current_tenant_id
-from .exceptions import TenantMismatch
-from .introspection import is_tenant_model, tenant_foreign_keys
-from .stamping import check_existing_rows, stamp_new_rows
-
-
-class TenantQuerySet(models.QuerySet):
-    """A queryset whose bulk writes respect the stamping rules."""
-
-    def bulk_create(self, objs, *args, **kwargs):
-        """``QuerySet.bulk_create`` after ``stamp_new_rows`` (all rows checked before any insert)."""
-        objs = list(objs)
-        stamp_new_rows(self.model, objs)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        """``QuerySet.bulk_update`` after ``check_existing_rows``; ``tenant_id`` is not writable."""
-        objs = list(objs)
-        if "tenant_id" in fields:
-            raise TenantMismatch("tenant_id cannot be changed with bulk_update().")
-        check_existing_rows(self.model, objs, fields)
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-    def update(self, **kwargs):
-        """``QuerySet.update`` that refuses to relabel rows or point them at another tenant's rows.
-
-        Raises ``TenantMismatch`` for ``tenant_id=...`` and for a foreign key value whose row belongs
-        to another tenant than every updated row (checked with one extra query per such key).
-        """
-        if "tenant_id" in kwargs:
-            raise TenantMismatch(
-                "tenant_id cannot be changed with update(); rows keep the tenant they were "
-                "created in."
-            )
-        fields = [
-            field
-            for field in tenant_foreign_keys(self.model)
-            if field.name in kwargs or field.attname in kwargs
-        ]
-        if fields:
-            self._check_update_references(fields, kwargs)
-        return super().update(**kwargs)
-
-    update.alters_data = True
-
-    def _check_update_references(self, fields, kwargs) -> None:
-        row_tenants = set(self.values_list("tenant_id", flat=True).distinct())
-        for field in fields:
-            value = kwargs.get(field.name, kwargs.get(field.attname))
-            if value is None:
-                continue
-            if isinstance(value, models.Model):
-                referenced = value.tenant_id
-            else:
-                referenced = (
-                    field.related_model.all_tenants.filter(**{field.target_field.attname: value})
-                    .values_list("tenant_id", flat=True)
-                    .first()
-                )
-            if referenced is None or row_tenants - {referenced}:
-                raise TenantMismatch(
-                    f"update({field.name}=...) would point rows at a {field.related_model.__name__} "
-                    "of another tenant."
-                )
+from .introspection import is_tenant_model
+from .querysets import AllTenantsQuerySet, TenantQuerySet
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
@@ -95,7 +36,13 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     """
 
     def get_queryset(self):
-        return super().get_queryset().filter(**self.get_tenant_filter())
+        tenant_filter = self.get_tenant_filter()
+        queryset = super().get_queryset().filter(**tenant_filter)
+        tenants = tenant_filter.get("tenant_id__in")
+        queryset._tenancy_scope = (
+            frozenset(tenants) if tenants is not None else tenant_filter.get("tenant_id")
+        )
+        return queryset
 
     def create(self, **kwargs):
         """``QuerySet.create`` without building the read filter first (a create reads nothing);
@@ -145,9 +92,11 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         return []
 
 
-class AllTenantsManager(models.Manager.from_queryset(TenantQuerySet)):
+class AllTenantsManager(models.Manager.from_queryset(AllTenantsQuerySet)):
     """The explicitly unscoped manager (``Model.all_tenants``) for admin and system code.
 
-    Reads see every tenant. Writes are still stamped: the bound tenant, the parent's tenant for
-    through rows, or an explicit ``tenant_id`` in system context.
+    Reads see every tenant; on PostgreSQL its statements run inside
+    ``tenancy.rls.bypass_row_security()``, the one named way past row-level security. Writes are
+    still stamped: the bound tenant, the parent's tenant for through rows, or an explicit
+    ``tenant_id`` in system context.
     """

@@ -14,15 +14,16 @@ the name of that foreign key.
 from contextlib import nullcontext
 from typing import ClassVar
 
-from django.db import models
+from django.db import models, router
 from django.utils.functional import classproperty
 
 from .conf import DB_DEFAULT_TENANT_ID
 from .context import get_current_tenant_id, tenant_context
+from .deletion import TenantCollector
 from .exceptions import TenantMismatch
 from .fields import TenantForeignKey
 from .managers import AllTenantsManager, TenantManager
-from .stamping import check_existing_rows, stamp_new_rows
+from .stamping import check_existing_rows, refuse_foreign_primary_keys, stamp_new_rows
 from .validators import TENANT_ID_MAX_LENGTH, validate_tenant_id_field
 
 
@@ -64,27 +65,59 @@ class TenantModel(models.Model):
         """
         if self._state.adding:
             stamp_new_rows(type(self), [self])
-            if self.pk is not None and not kwargs.get("force_insert"):
-                self._refuse_foreign_primary_key()
+            if self.pk is not None:
+                refuse_foreign_primary_keys(type(self), [self])
         else:
             check_existing_rows(type(self), [self], kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
+        with self._own_tenant():
+            super().save(*args, **kwargs)
         self._tenancy_loaded_tenant_id = self.tenant_id
 
     save.alters_data = True
 
-    def delete(self, *args, **kwargs):
-        """``Model.delete``; refused with ``TenantMismatch`` for a row of another tenant than the
-        bound one."""
+    def delete(self, using=None, keep_parents=False):
+        """Delete the row and what cascades from it through ``tenancy.deletion.TenantCollector``
+        (every statement names the tenant). Refused with ``TenantMismatch`` for a row of another
+        tenant than the bound one; ``ValueError`` for an unsaved row, as Django."""
         bound = get_current_tenant_id()
         if bound is not None and self.tenant_id != bound:
             raise TenantMismatch(
                 f"{type(self).__name__} {self.pk!r} belongs to another tenant than the bound "
                 f"tenant {bound!r}; it cannot be deleted from here."
             )
-        return super().delete(*args, **kwargs)
+        if self.pk is None:
+            raise ValueError(
+                f"{self._meta.object_name} object can't be deleted because its "
+                f"{self._meta.pk.attname} attribute is set to None."
+            )
+        using = using or router.db_for_write(type(self), instance=self)
+        with self._own_tenant():
+            collector = TenantCollector(using=using, origin=self)
+            collector.collect([self], keep_parents=keep_parents)
+            return collector.delete()
 
     delete.alters_data = True
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        """``Model.refresh_from_db`` that reads the row in its own tenant
+        (``WHERE tenant_id = %s AND id = %s``)."""
+        if from_queryset is None:
+            from_queryset = type(self)._base_manager.filter(tenant_id=self.tenant_id)
+        with self._own_tenant():
+            return super().refresh_from_db(using, fields, from_queryset)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        """``UPDATE ... WHERE tenant_id = %s AND id = %s``: a loaded row is updated in its tenant."""
+        tenant_id = getattr(self, "_tenancy_loaded_tenant_id", None) or self.tenant_id
+        base_qs = base_qs.filter(tenant_id=tenant_id)
+        return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+
+    def _own_tenant(self):
+        """Bind the row's own tenant for its statements when none is bound (system code saving
+        or deleting a row it names explicitly), so row-level security checks it as that tenant."""
+        if get_current_tenant_id() is None and isinstance(self.tenant_id, str) and self.tenant_id:
+            return tenant_context(self.tenant_id)
+        return nullcontext()
 
     def validate_unique(self, exclude=None):
         """``Model.validate_unique`` run inside the row's tenant when none is bound."""
@@ -107,16 +140,6 @@ class TenantModel(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._tenancy_loaded_tenant_id = instance.__dict__.get("tenant_id")
         return instance
-
-    def _refuse_foreign_primary_key(self) -> None:
-        owner = (
-            type(self).all_tenants.filter(pk=self.pk).values_list("tenant_id", flat=True).first()
-        )
-        if owner is not None and owner != self.tenant_id:
-            raise TenantMismatch(
-                f"{type(self).__name__} {self.pk!r} exists in another tenant; it cannot be "
-                "overwritten from here."
-            )
 
 
 class TenantLinkModel(TenantModel):
@@ -160,10 +183,8 @@ class TenantLinkModel(TenantModel):
 def link_fields(parent, other, *, related_name: str) -> tuple:
     """The two foreign keys of a link model: to ``parent`` (the owning end) and to ``other``,
     both ``on_delete=CASCADE`` with ``related_name``."""
-    return (
-        TenantForeignKey(parent, on_delete=models.CASCADE, related_name=related_name),
-        TenantForeignKey(other, on_delete=models.CASCADE, related_name=related_name),
-    )
+    options = {"on_delete": models.CASCADE, "related_name": related_name, "db_constraint": False}
+    return TenantForeignKey(parent, **options), TenantForeignKey(other, **options)
 
 
 def link_keys(

@@ -15,8 +15,10 @@ Rules for a new row:
 - An explicit ``tenant_id`` that differs from the owner's is ``TenantMismatch``, never relabelled.
 - Every foreign key to another tenant-owned model must point at a row of the same tenant.
 
-Referenced rows are read through the unscoped manager in one query per foreign key and batch; rows
-already loaded on the instance (``obj.agent`` fetched earlier) cost nothing.
+Referenced rows are read through the unscoped manager in one query per foreign key and batch, in
+the bound tenant's rows first (a second, unscoped query only runs when a reference is missing or
+another tenant's, to tell the two apart); rows already loaded on the instance (``obj.agent``
+fetched earlier) cost nothing.
 """
 
 from collections.abc import Iterable, Sequence
@@ -56,8 +58,15 @@ def _referenced_tenants(field, objs: Sequence, rows: Sequence[dict], cached: boo
             if instance is not None and not instance._state.adding and instance._state.db:
                 tenants[obj.__dict__.get(attname)] = instance.tenant_id
     missing = values.difference(tenants)
-    if missing:
-        target = field.target_field.attname
+    target = field.target_field.attname
+    bound = get_current_tenant_id()
+    if missing and bound is not None:  # the expected case first, in the bound tenant's rows
+        found = field.related_model.all_tenants.filter(
+            tenant_id=bound, **{f"{target}__in": missing}
+        )
+        tenants.update(found.values_list(target, "tenant_id"))
+        missing = values.difference(tenants)
+    if missing:  # system context, or a reference that is missing or another tenant's
         found = field.related_model.all_tenants.filter(**{f"{target}__in": missing})
         tenants.update(found.values_list(target, "tenant_id"))
     return tenants
@@ -207,3 +216,41 @@ def check_existing_rows(model, objs: Sequence, fields: Iterable[str] | None = No
         lookups = {field.name: _referenced_tenants(field, objs, rows, cached) for field in checked}
         for obj in objs:
             _check_references(obj, obj.tenant_id, lookups, checked)
+
+
+def check_raw_row(model, obj) -> None:
+    """Checks for a row written raw (``loaddata``: ``save_base(raw=True)`` skips ``save()``): its
+    ``tenant_id`` must be a valid tenant id and every tenant foreign key that names an existing row
+    must name one of the same tenant. A row named but not yet loaded is left to the database's
+    composite key. Raises ``InvalidTenantId`` / ``TenantMismatch``."""
+    validate_tenant_id(obj.__dict__.get("tenant_id"))
+    fields = tenant_foreign_keys(model)
+    if not fields:
+        return
+    rows = [obj.__dict__]
+    lookups = {field.name: _referenced_tenants(field, [obj], rows, False) for field in fields}
+    for field in fields:
+        value = obj.__dict__.get(field.attname)
+        referenced = lookups[field.name].get(value)
+        if value is not None and referenced is not None and referenced != obj.tenant_id:
+            raise TenantMismatch(
+                f"{_describe(obj)} belongs to tenant {obj.tenant_id!r} but its {field.name} "
+                f"{value!r} belongs to another tenant; both ends must share a tenant."
+            )
+
+
+def refuse_foreign_primary_keys(model, objs: Sequence) -> None:
+    """Refuse new rows whose explicit primary key already names a row of another tenant: the
+    database key is ``(tenant_id, id)``, so such a row would not conflict there but would give
+    one ``pk`` to two rows. One query, only when some row has an explicit ``pk``. Raises
+    ``TenantMismatch``."""
+    owners = {obj.pk: obj.tenant_id for obj in objs if obj.pk is not None}
+    if not owners:
+        return
+    existing = model.all_tenants.filter(pk__in=list(owners)).values_list("pk", "tenant_id")
+    for pk, tenant_id in existing:
+        if owners[pk] != tenant_id:
+            raise TenantMismatch(
+                f"{model.__name__} {pk!r} exists in another tenant; it cannot be overwritten "
+                "or duplicated from here."
+            )

@@ -3,9 +3,15 @@
 import json as jsonlib
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from tenancy.context import get_current_tenant_id
+
+
+def pytest_configure(config):
+    """Fast password hashing: the admin tests log operators in; PBKDF2 would cost 0.4 s each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

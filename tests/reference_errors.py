@@ -179,3 +179,20 @@ def invalid_agent_name(instance: str, message: str) -> dict:
         details={"kind": "Agent", "causes": [error]},
         errors=[error],
     )
+
+
+def half_target_pair() -> dict:
+    """``error(response)`` of an initAgent or evaluation body with only half a target pair."""
+    return {
+        "status": 422,
+        "error_code": "VALIDATION_ERROR",
+        "detail": "Request validation failed with 1 error(s)",
+        "errors": [
+            {
+                "resource": "Request",
+                "code": "value_error",
+                "message": "Value error, target_type and target_id must be supplied together.",
+                "value": "[REDACTED]",
+            }
+        ],
+    }

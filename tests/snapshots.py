@@ -1,9 +1,20 @@
 """Snapshots of every tenant-owned row, to prove a request wrote nothing."""
 
 from agents.models import Agent, AgentControl, AgentPolicy
-from policies.models import Control, ControlVersion, Policy, PolicyControl
+from observability.models import ControlExecutionEvent
+from policies.models import Control, ControlBinding, ControlVersion, Policy, PolicyControl
 
-MODELS = (Agent, AgentControl, AgentPolicy, Control, ControlVersion, Policy, PolicyControl)
+MODELS = (
+    Agent,
+    AgentControl,
+    AgentPolicy,
+    Control,
+    ControlBinding,
+    ControlVersion,
+    Policy,
+    PolicyControl,
+    ControlExecutionEvent,
+)
 
 
 def rows_by_model(tenant_id: str | None = None) -> dict:

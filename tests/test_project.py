@@ -33,6 +33,7 @@ def test_every_tenant_table_has_a_tenant_leading_index_or_constraint():
         "credentials.ApiKey",
         "observability.ControlExecutionEvent",
         "policies.Control",
+        "policies.ControlBinding",
         "policies.ControlVersion",
         "policies.Policy",
         "policies.PolicyControl",

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.effective import control_dicts, is_active
 from policies.definitions.parsing import parse_control_rows, parse_control_text
+from policies.targets import Target
 
 from ..models import Agent
 from ..registration_data import (
@@ -137,8 +138,13 @@ def _create(request: InitAgentRequest) -> Agent | None:
         return None
 
 
-def agent_register(*, request: InitAgentRequest) -> Registration:
+def agent_register(*, request: InitAgentRequest, target: Target | None = None) -> Registration:
     """Register or re-register ``request.agent`` in the bound tenant (initAgent).
+
+    ``controls`` are the agent's active (rendered and enabled) effective controls; with a
+    ``target`` (today from the body's ``target_type``/``target_id``; the runtime token's target
+    can be passed the same way) they include the controls bound to it, so a new agent gets the
+    target's bindings at once.
 
     Raises ``APIError``: 409 ``EVALUATOR_NAME_CONFLICT`` (an evaluator named like an installed
     one), 400 ``VALIDATION_ERROR`` (duplicate ``(type, name)`` steps), 422 ``CORRUPTED_DATA``
@@ -150,21 +156,28 @@ def agent_register(*, request: InitAgentRequest) -> Registration:
     incoming_steps = _incoming_steps(request.steps)
     name = request.agent.agent_name
     with transaction.atomic():
-        agent = _locked_agent(name)
+        agent, created = _locked_agent(name), False
         if agent is None:
             agent = _create(request)
-            if agent is not None:
-                return Registration(created=True)  # a new agent has no controls attached yet
-            agent = Agent.objects.select_for_update().get(name=name)  # lost the creation race
-        registration, rows = _update(agent, request, incoming_steps)
+            created = agent is not None
+            if not created:  # lost the creation race: a re-registration
+                agent = Agent.objects.select_for_update().get(name=name)
+        if created:
+            registration = Registration(created=True)
+            # A new agent has no links yet: only a target's bindings can give it controls.
+            rows = agent_control_rows(agent.pk, target) if target is not None else []
+        else:
+            registration, rows = _update(agent, request, incoming_steps, target)
     active = [row for row in parse_control_rows(rows) if is_active(row[2])]
     registration.controls = control_dicts(active)
     return registration
 
 
-def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Registration, list]:
+def _update(
+    agent: Agent, request: InitAgentRequest, incoming_steps, target: Target | None
+) -> tuple[Registration, list]:
     """Re-registration of a locked, existing ``agent``; returns the outcome and the agent's
-    effective control rows (read in the same transaction)."""
+    effective control rows for ``target`` (read in the same transaction)."""
     try:
         stored_steps, stored_evaluators = load_registration(agent)
         corrupted = False
@@ -180,7 +193,7 @@ def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Re
         diff = overwrite_diff(stored_steps, incoming_steps, stored_evaluators, request.evaluators)
         removals = []
         if diff.evaluators_removed:
-            rows = agent_control_rows(agent.pk)
+            rows = agent_control_rows(agent.pk, target)
             removals = _removals(agent.name, diff.evaluators_removed, rows)
         steps, evaluators, lists_changed = request.steps, request.evaluators, diff.changed
         registration.overwrite_applied = metadata_changed or lists_changed
@@ -196,5 +209,5 @@ def _update(agent: Agent, request: InitAgentRequest, incoming_steps) -> tuple[Re
         agent.evaluators = dump_evaluators(evaluators)
         agent.save(update_fields=[*new_metadata, "steps", "evaluators", "updated_at"])
     if rows is None:
-        rows = agent_control_rows(agent.pk)
+        rows = agent_control_rows(agent.pk, target)
     return registration, rows

@@ -37,7 +37,9 @@ from controlplane.api.operations import Operation, requires
 from controlplane.api.validation import validate_body, validate_query
 from policies.definitions.effective import controls_body, matches_state
 from policies.definitions.parsing import parse_control_rows
+from policies.targets import target_of
 
+from ..names import agent_name_from_path
 from ..queries import AgentControlsQuery, ListAgentsQuery, PageQuery
 from ..responses import EvaluatorSchemaItem, ListEvaluatorsResponse
 from ..selectors.agent_list import agent_list
@@ -45,7 +47,7 @@ from ..selectors.details import agent_detail_get, agent_evaluator_get, agent_eva
 from ..selectors.effective import agent_control_rows
 from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
-from .params import agent_name_from_path, check_name_length, clamp_limit
+from .params import check_name_length, clamp_limit
 
 
 @extend_schema(tags=["agents"])
@@ -76,11 +78,13 @@ class AgentViewSet(viewsets.ViewSet):
 
         Errors: 422 ``VALIDATION_ERROR`` (body, name, target pair), 409
         ``EVALUATOR_NAME_CONFLICT``, 400 ``VALIDATION_ERROR`` (duplicate steps), 409
-        ``SCHEMA_INCOMPATIBLE`` (strict), 422 ``CORRUPTED_DATA``. See ``agent_register``.
+        ``SCHEMA_INCOMPATIBLE`` (strict), 422 ``CORRUPTED_DATA``. A ``target_type``/``target_id``
+        pair adds the controls bound to that target. See ``agent_register``.
         """
         body = validate_body(InitAgentRequest, request.data)
         check_name_length(request.data.get("agent", {}).get("agent_name"), body.agent.agent_name)
-        registration = agent_register(request=body)
+        target = target_of(body.target_type, body.target_id)
+        registration = agent_register(request=body, target=target)
         return Response(
             {
                 "created": registration.created,
@@ -120,8 +124,9 @@ class AgentViewSet(viewsets.ViewSet):
         ``rendered_state`` / ``enabled_state`` (default ``all`` / ``all``).
 
         Errors: 422 bad enum value, 400 ``VALIDATION_ERROR`` ``missing_target_pair``, 422 invalid
-        name, 404 ``AGENT_NOT_FOUND``, 422 ``CORRUPTED_DATA``. A full target pair adds nothing:
-        this server has no control bindings. Two queries; the body is assembled from cached JSON.
+        name, 404 ``AGENT_NOT_FOUND``, 422 ``CORRUPTED_DATA``. A full target pair adds the
+        controls bound to that target through enabled bindings. Two queries; the body is
+        assembled from cached JSON.
         """
         query = validate_query(AgentControlsQuery, request.query_params)
         if (query.target_type is None) != (query.target_id is None):
@@ -134,9 +139,10 @@ class AgentViewSet(viewsets.ViewSet):
             )
             raise APIError(400, ErrorCode.VALIDATION_ERROR, message, errors=[item])
         agent_id = agent_id_get(agent_name_from_path(agent_name), hint=REGISTERED_HINT)
+        target = target_of(query.target_type, query.target_id)
         rows = [
             row
-            for row in parse_control_rows(agent_control_rows(agent_id))
+            for row in parse_control_rows(agent_control_rows(agent_id, target))
             if matches_state(row[2], query.rendered_state, query.enabled_state)
         ]
         return HttpResponse(controls_body(rows), content_type="application/json")

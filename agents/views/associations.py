@@ -25,8 +25,8 @@ from controlplane.api.openapi import documented, path_int
 from controlplane.api.operations import Operation, requires
 from controlplane.api.validation import int_from_path
 
+from ..names import agent_name_from_path
 from ..services import associations as services
-from .params import agent_name_from_path
 
 POLICY_ID = [path_int("policy_id")]
 CONTROL_ID = [path_int("control_id")]

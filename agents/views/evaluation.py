@@ -12,6 +12,7 @@ from controlplane.api.operations import Operation, requires
 from controlplane.api.parsers import TransientJSONParser
 from controlplane.api.renderers import ASCIIJSONRenderer
 from controlplane.api.validation import validate_body
+from policies.targets import target_of
 
 from ..evaluation import step_evaluate
 
@@ -41,10 +42,12 @@ class EvaluationViewSet(viewsets.ViewSet):
         """Mirrors ``POST /api/v1/evaluation``: 200 with ``is_safe``, ``confidence``,
         ``matches``/``errors``/``non_matches`` (``null`` when empty); 404 ``AGENT_NOT_FOUND``
         (unknown agent, or another tenant's); 422 ``VALIDATION_ERROR`` (body, e.g. a ``tool`` step
-        whose ``input`` is not an object), ``CORRUPTED_DATA``, ``EVALUATION_FAILED``; 403
-        ``AUTH_INSUFFICIENT_PRIVILEGES`` when a runtime token's target differs from the body's
-        ``target_type`` / ``target_id``. Evaluator crashes are reported inside ``errors[]``, never
-        as an HTTP error."""
+        whose ``input`` is not an object, or half a target pair), ``CORRUPTED_DATA``,
+        ``EVALUATION_FAILED``; 403 ``AUTH_INSUFFICIENT_PRIVILEGES`` when a runtime token's target
+        differs from the body's ``target_type`` / ``target_id``. A ``target_type``/``target_id``
+        pair adds the controls bound to that target. Evaluator crashes are reported inside
+        ``errors[]``, never as an HTTP error."""
         evaluation = validate_body(EvaluationRequest, request.data)
         require_target(request.user, evaluation.target_type, evaluation.target_id)
-        return Response(step_evaluate(request=evaluation))
+        target = target_of(evaluation.target_type, evaluation.target_id)
+        return Response(step_evaluate(request=evaluation, target=target))

@@ -1,6 +1,6 @@
 """Agent names in paths and bodies, and the page size of the agent routes.
 
-``agent_name_from_path`` normalises like the reference's ``normalize_agent_name_or_422``;
+Agent names in paths are normalised by ``agents.names.agent_name_from_path``;
 ``check_name_length`` refuses a name longer than the column (a 500 in the reference, a 422 here);
 ``clamp_limit`` clamps a page size to 1..100 (the agent routes clamp where the control routes
 refuse).
@@ -8,31 +8,9 @@ refuse).
 
 from typing import Any
 
-from controlplane.api.exceptions import APIError, ErrorCode, error_item, validation_error
+from controlplane.api.exceptions import error_item, validation_error
 
-from ..names import AGENT_NAME_MAX_LENGTH, normalize_name
-
-AGENT_NAME_HINT = (
-    "Agent names must be at least 10 characters and may only contain letters, digits, ':', "
-    "'_' or '-'."
-)
-MAX_LIMIT = 100
-
-
-def agent_name_from_path(raw: str, *, field: str = "agent_name") -> str:
-    """The normalised agent name of a path (or query) value; 422 ``VALIDATION_ERROR`` with
-    ``detail="Invalid agent_name"`` and code ``invalid_format`` at ``field`` otherwise."""
-    try:
-        return normalize_name(raw)
-    except ValueError as exc:
-        raise APIError(
-            422,
-            ErrorCode.VALIDATION_ERROR,
-            "Invalid agent_name",
-            kind="Agent",
-            hint=AGENT_NAME_HINT,
-            errors=[error_item("Agent", field, "invalid_format", str(exc), raw)],
-        ) from exc
+from ..names import AGENT_NAME_MAX_LENGTH
 
 
 def check_name_length(raw: Any, name: str) -> None:
@@ -43,6 +21,9 @@ def check_name_length(raw: Any, name: str) -> None:
             "Agent", "agent.agent_name", "value_error", f"Value error, {message}", raw
         )
         raise validation_error([item])
+
+
+MAX_LIMIT = 100
 
 
 def clamp_limit(limit: int) -> int:

@@ -130,10 +130,11 @@ def not_found(kind: str, detail: str, *, name: Any = None, hint: str | None = No
     )
 
 
-def name_conflict(kind: str, name: str) -> APIError:
+def name_conflict(kind: str, name: str, *, hint: str | None = None) -> APIError:
     """409 ``<KIND>_NAME_CONFLICT`` (``kind="Control"`` -> ``CONTROL_NAME_CONFLICT``): another
-    row of the caller's tenant already has ``name``; the hint says how to resolve it."""
-    hint = f"Choose a different name or update the existing {kind.lower()}."
+    row of the caller's tenant already has ``name``; the hint (by default "choose a different
+    name or update the existing <kind>") says how to resolve it."""
+    hint = hint or f"Choose a different name or update the existing {kind.lower()}."
     detail = f"{kind} with name '{name}' already exists"
     code = ErrorCode(f"{kind.upper()}_NAME_CONFLICT")
     return APIError(409, code, detail, kind=kind, name=name, hint=hint)

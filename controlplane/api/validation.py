@@ -38,7 +38,11 @@ def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: Quer
     try:
         return model.model_validate({key: params.get(key) for key in params})
     except pydantic.ValidationError as exc:
-        raise validation_error(pydantic_errors(exc, prefix=("query",))) from exc
+        items = pydantic_errors(exc, prefix=("query",))
+        for item in items:  # FastAPI has no input to echo for a missing parameter
+            if item["code"] == "missing":
+                item["value"] = None
+        raise validation_error(items) from exc
 
 
 def int_from_path(raw: str, name: str) -> int:

@@ -2,29 +2,39 @@
 them.
 
 An owner's effective controls are the non-deleted controls linked to it directly and those of its
-policies, de-duplicated, newest (highest id) first. ``policies`` does not know who the owners are:
-the caller passes the two link subqueries (``agents`` passes its ``AgentControl`` and
-``AgentPolicy`` rows), so the query itself is written once, here.
+policies and, when the request carries a target, those bound to the target through enabled
+bindings; de-duplicated, newest (highest id) first (the reference's "merged target contract").
+``policies`` does not know who the owners are: the caller passes the two link subqueries
+(``agents`` passes its ``AgentControl`` and ``AgentPolicy`` rows), so the query itself is written
+once, here.
 """
 
 import json
 
 from django.db.models import Q, QuerySet
 
-from ..models import Control, PolicyControl
+from ..models import Control, ControlBinding, PolicyControl
+from ..targets import Target
 from .parsing import ParsedControl
 
 type ParsedRow = tuple[int, str, ParsedControl]
 
 
-def effective_controls(*, direct_control_ids: QuerySet, policy_ids: QuerySet) -> QuerySet[Control]:
+def effective_controls(
+    *, direct_control_ids: QuerySet, policy_ids: QuerySet, target: Target | None = None
+) -> QuerySet[Control]:
     """Non-deleted controls whose id is in ``direct_control_ids`` (a ``.values("control_id")``
-    subquery) or linked to a policy in ``policy_ids`` (a ``.values("policy_id")`` subquery),
-    ordered by id descending. Unevaluated, so callers may compile it (``tenancy.compiled``)."""
+    subquery), linked to a policy in ``policy_ids`` (a ``.values("policy_id")`` subquery), or
+    bound to ``target`` through an enabled binding; ordered by id descending. Unevaluated, so
+    callers may compile it (``tenancy.compiled``; the target strings are exact lookups)."""
     via_policies = PolicyControl.objects.filter(policy_id__in=policy_ids).values("control_id")
-    return Control.objects.filter(
-        Q(id__in=direct_control_ids) | Q(id__in=via_policies), deleted_at__isnull=True
-    ).order_by("-id")
+    linked = Q(id__in=direct_control_ids) | Q(id__in=via_policies)
+    if target is not None:
+        bound = ControlBinding.objects.filter(
+            target_type=target.target_type, target_id=target.target_id, enabled=True
+        ).values("control_id")
+        linked |= Q(id__in=bound)
+    return Control.objects.filter(linked, deleted_at__isnull=True).order_by("-id")
 
 
 def matches_state(parsed: ParsedControl, rendered_state: str, enabled_state: str) -> bool:

@@ -3,7 +3,9 @@
 Mirrors the reference's ``list_controls``: non-deleted controls of the caller's tenant ordered by
 id descending; ``cursor`` is an id (results have a smaller id); ``total`` counts every row
 matching the filters. Three queries whatever the page size (page, total, and the users answered
-through ``policies.signals.control_users``), four with ``include_attachments=true``.
+through ``policies.signals.control_users``), four with ``include_attachments=true``, five with
+the attachment target filters (which also restrict the list, before paging, to the controls bound
+to that target).
 """
 
 from collections import defaultdict
@@ -15,7 +17,7 @@ from controlplane.api.pagination import page
 
 from ..definitions.predicates import enabled_q, is_enabled, template_backed_q
 from ..json_lookups import JSONArrayContains
-from ..models import Control, PolicyControl
+from ..models import Control, ControlBinding, PolicyControl
 from ..queries import ListControlsQuery
 from ..signals import ask, control_users
 
@@ -82,9 +84,41 @@ def filtered_controls(query: ListControlsQuery) -> QuerySet:
         rows = rows.filter(data__execution=query.execution)
     if query.tag is not None:
         rows = rows.filter(JSONArrayContains("data", ("tags",), query.tag))
-    if query.include_attachments and query.attachment_target_type is not None:
-        rows = rows.none()  # no target bindings on this server
+    if _target_filtered(query):
+        rows = rows.filter(id__in=_target_bindings(query).values("control_id"))
     return rows
+
+
+# At most this many target bindings are listed per control (``targets_truncated`` says so).
+MAX_LISTED_TARGETS = 20
+
+
+def _target_filtered(query: ListControlsQuery) -> bool:
+    return query.include_attachments and query.attachment_target_type is not None
+
+
+def _target_bindings(query: ListControlsQuery) -> QuerySet:
+    """The caller's bindings (enabled or not) to the query's attachment target."""
+    return ControlBinding.objects.filter(
+        target_type=query.attachment_target_type, target_id=query.attachment_target_id
+    )
+
+
+def _targets_of(query: ListControlsQuery, ids: list[int]) -> dict[int, list[dict]]:
+    """``{control id: [TargetAttachmentRef, ...]}``, newest binding first."""
+    targets = defaultdict(list)
+    if _target_filtered(query) and ids:
+        bindings = _target_bindings(query).filter(control_id__in=ids).order_by("-id")
+        for binding in bindings.values("id", "control_id", "target_type", "target_id", "enabled"):
+            targets[binding["control_id"]].append(
+                {
+                    "binding_id": binding["id"],
+                    "target_type": binding["target_type"],
+                    "target_id": binding["target_id"],
+                    "enabled": binding["enabled"],
+                }
+            )
+    return targets
 
 
 def summary(row: dict, agents: set[str], attachments: dict | None) -> dict:
@@ -127,9 +161,10 @@ def control_list(*, query: ListControlsQuery) -> dict:
     """``GET /controls`` body: ``{"controls": [ControlSummary], "pagination"}``.
 
     ``used_by_agent`` is the alphabetically first agent using the control (via a policy or
-    directly) and ``used_by_agents_count`` the number of distinct agents. With
-    ``include_attachments`` each summary carries ``{"agents": direct links, "policies",
-    "targets": [], "targets_total": 0, "targets_truncated": false}``.
+    directly) and ``used_by_agents_count`` the number of distinct agents (bindings are not
+    agents). With ``include_attachments`` each summary carries ``{"agents": direct links,
+    "policies", "targets", "targets_total", "targets_truncated"}``; targets are listed only for
+    the attachment target filters (the bindings to that target, at most ``MAX_LISTED_TARGETS``).
     """
     check_attachment_filters(query)
     matching = filtered_controls(query)
@@ -155,15 +190,18 @@ def control_list(*, query: ListControlsQuery) -> dict:
             ).values_list("control_id", "policy_id"):
                 policies[control_id].add(policy_id)
 
+    targets = _targets_of(query, ids)
+
     def attachments(control_id: int) -> dict | None:
         if not query.include_attachments:
             return None
+        bound = targets[control_id]
         return {
             "agents": [{"agent_name": name} for name in sorted(direct[control_id])],
             "policies": [{"policy_id": pid} for pid in sorted(policies[control_id])],
-            "targets": [],
-            "targets_total": 0,
-            "targets_truncated": False,
+            "targets": bound[:MAX_LISTED_TARGETS],
+            "targets_total": len(bound),
+            "targets_truncated": len(bound) > MAX_LISTED_TARGETS,
         }
 
     return {

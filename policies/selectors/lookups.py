@@ -13,10 +13,10 @@ CONTROL_HINT = "Verify the control ID is correct and the control has been create
 POLICY_HINT = "Verify the policy ID is correct and the policy has been created."
 
 
-def control_not_found(control_id: int) -> APIError:
+def control_not_found(control_id: int, *, hint: str = CONTROL_HINT) -> APIError:
     """The reference's 404 ``CONTROL_NOT_FOUND`` error for ``control_id``."""
     return not_found(
-        "Control", f"Control with ID '{control_id}' not found", name=control_id, hint=CONTROL_HINT
+        "Control", f"Control with ID '{control_id}' not found", name=control_id, hint=hint
     )
 
 
@@ -27,8 +27,9 @@ def policy_not_found(policy_id: int) -> APIError:
     )
 
 
-def control_get(control_id: int, *, for_update: bool = False) -> Control:
-    """The caller's tenant's non-deleted control ``control_id``; raises 404 ``CONTROL_NOT_FOUND``.
+def control_get(control_id: int, *, for_update: bool = False, hint: str = CONTROL_HINT) -> Control:
+    """The caller's tenant's non-deleted control ``control_id``; raises 404 ``CONTROL_NOT_FOUND``
+    (with ``hint``).
 
     ``for_update=True`` locks the row (``SELECT ... FOR UPDATE`` on PostgreSQL); call it inside
     ``transaction.atomic()``.
@@ -39,7 +40,16 @@ def control_get(control_id: int, *, for_update: bool = False) -> Control:
     try:
         return queryset.get(pk=control_id)
     except Control.DoesNotExist:
-        raise control_not_found(control_id) from None
+        raise control_not_found(control_id, hint=hint) from None
+
+
+def control_name_taken(name: str, *, exclude_id: int | None = None) -> bool:
+    """Whether a non-deleted control of the caller's tenant (other than ``exclude_id``) is called
+    ``name``."""
+    taken = Control.objects.filter(name=name, deleted_at__isnull=True)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    return taken.exists()
 
 
 def control_require_any(control_id: int) -> None:

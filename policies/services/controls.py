@@ -8,11 +8,17 @@ constraint); a duplicate is answered 409 ``CONTROL_NAME_CONFLICT``, also when tw
 managers, so another tenant's control is a missing control (404).
 """
 
-from agent_control_models import UnrenderedTemplateControl
+from agent_control_models import (
+    ControlDefinition,
+    RenderControlTemplateRequest,
+    TemplateControlInput,
+    UnrenderedTemplateControl,
+)
 from agent_control_models.server import (
     CreateControlRequest,
     PatchControlRequest,
     SetControlDataRequest,
+    ValidateControlDataRequest,
 )
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,79 +27,77 @@ from controlplane.api.exceptions import APIError, ErrorCode, error_item, name_co
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import parse_control_data
-from ..definitions.predicates import has_template
-from ..definitions.storing import stored_json
-from ..models import Control, PolicyControl
-from ..selectors.lookups import control_get
+from ..definitions.rendering import render
+from ..definitions.templates import Materialized, materialize
+from ..models import Control, ControlBinding, PolicyControl
+from ..selectors.lookups import control_get, control_name_taken
 from ..signals import ask, control_detaching, control_users, control_validating
 from .control_versions import control_version_append
 
 
-def _name_taken(name: str, *, exclude_id: int | None = None) -> bool:
-    """Whether a non-deleted control of the caller's tenant is called ``name``."""
-    taken = Control.objects.filter(name=name, deleted_at__isnull=True)
-    if exclude_id is not None:
-        taken = taken.exclude(pk=exclude_id)
-    return taken.exists()
+def _check_evaluators(materialized: Materialized) -> None:
+    """Let the ``control_validating`` receivers refuse the definition (a draft has none)."""
+    if materialized.definition is not None:
+        control_validating.send(sender=Control, definition=materialized.definition)
 
 
 def control_create(*, request: CreateControlRequest) -> Control:
     """Create a control from a validated request and record version 1 ("Initial creation").
 
-    Two inserts in one transaction, plus what the ``control_validating`` receivers read (one
-    lookup for agent-scoped evaluators). Raises 409 ``CONTROL_NAME_CONFLICT``, and the receivers'
-    errors; nothing is written on error.
+    ``request.data`` is a raw definition or template input (``definitions.templates``: a
+    template renders, or is stored as a disabled draft when values are missing). Two inserts in
+    one transaction, plus what the ``control_validating`` receivers read (one lookup for
+    agent-scoped evaluators). Raises 409 ``CONTROL_NAME_CONFLICT`` (before any template error),
+    422 ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, and the receivers' errors;
+    nothing is written on error.
     """
-    definition = request.data
+    if isinstance(request.data, TemplateControlInput) and control_name_taken(request.name):
+        raise name_conflict("Control", request.name)
+    materialized = materialize(request.data)
     try:
         with transaction.atomic():
-            control = Control.objects.create(name=request.name, data=stored_json(definition))
+            control = Control.objects.create(name=request.name, data=materialized.stored)
             # After the insert, so a duplicate name wins over evaluator errors (reference order).
-            control_validating.send(sender=Control, definition=definition)
+            _check_evaluators(materialized)
             control_version_append(
                 control=control, event="created", note="Initial creation", new=True
             )
     except IntegrityError:
-        if _name_taken(request.name):
+        if control_name_taken(request.name):
             raise name_conflict("Control", request.name) from None
         raise
     return control
 
 
-def template_conflict(control_id: int) -> APIError:
-    """409 ``CONTROL_TEMPLATE_CONFLICT``: raw data sent to a template-backed control."""
-    return APIError(
-        409,
-        ErrorCode.CONTROL_TEMPLATE_CONFLICT,
-        "Template-backed controls cannot be updated with raw control data in v1",
-        kind="Control",
-        name=str(control_id),
-        hint="Submit template input to update this control, or delete and recreate it as a raw "
-        "control.",
-        errors=[
-            error_item(
-                "Control",
-                "data",
-                "template_backed_control_conflict",
-                "Template-backed controls must be updated with template input.",
-            )
-        ],
-    )
+def control_validate(*, request: ValidateControlDataRequest) -> None:
+    """Check a definition as create would, without a name and without storing anything
+    (``POST /controls/validate``): template input with missing values passes as a draft."""
+    _check_evaluators(materialize(request.data))
+
+
+def control_template_render(*, request: RenderControlTemplateRequest) -> ControlDefinition:
+    """The control a template renders to, enabled, checked like a new control; nothing is
+    stored (``POST /control-templates/render``). Missing values are an error here (no drafts):
+    422 ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``."""
+    control = render(request, enabled=True)
+    control_validating.send(sender=Control, definition=control)
+    return control
 
 
 def control_set_data(*, control_id: int, request: SetControlDataRequest) -> None:
     """Replace a control's definition (``PUT /controls/{id}/data``) and record "Edited".
 
-    Raises 404 ``CONTROL_NOT_FOUND``, 409 ``CONTROL_TEMPLATE_CONFLICT`` (a template-backed row,
-    which only exists if written outside this API), and the ``control_validating`` receivers'
-    errors.
+    Template input re-renders (keeping the stored ``enabled`` flag) or updates a draft; see
+    ``definitions.templates.materialize``. Raises 404 ``CONTROL_NOT_FOUND``, 409
+    ``CONTROL_TEMPLATE_CONFLICT`` (raw data for a template-backed control), 422
+    ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, and the ``control_validating``
+    receivers' errors. A failed update leaves the row as it was.
     """
     with transaction.atomic():
         control = control_get(control_id, for_update=True)
-        if has_template(control.data):
-            raise template_conflict(control_id)
-        control_validating.send(sender=Control, definition=request.data)
-        control.data = stored_json(request.data)
+        materialized = materialize(request.data, current=control.data, control_id=control_id)
+        _check_evaluators(materialized)
+        control.data = materialized.stored
         control.save(update_fields=["data", "updated_at"])
         control_version_append(control=control, event="updated", note="Edited")
 
@@ -131,7 +135,7 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
             )
         fields = []
         if request.name is not None and request.name != control.name:
-            if _name_taken(request.name, exclude_id=control.pk):
+            if control_name_taken(request.name, exclude_id=control.pk):
                 raise name_conflict("Control", request.name)
             control.name = request.name
             fields.append("name")
@@ -154,31 +158,29 @@ def control_patch(*, control_id: int, request: PatchControlRequest) -> dict:
     return {"success": True, "name": control.name, "enabled": enabled}
 
 
-def _in_use(control: Control, policy_ids: list[int], agent_names: list[str]) -> APIError:
+def _in_use(
+    control: Control, policy_ids: list[int], agent_names: list[str], binding_ids: list[int]
+) -> APIError:
+    links = (
+        ("Policy", "controls", "Control is associated with policy ID {}", policy_ids),
+        ("Agent", "controls", "Control is directly associated with agent '{}'", agent_names),
+        (
+            "ControlBinding",
+            "control_id",
+            "Control is attached to a target via binding ID {}",
+            binding_ids,
+        ),
+    )
     errors = [
-        error_item(
-            "Policy",
-            "controls",
-            "control_in_use",
-            f"Control is associated with policy ID {policy_id}",
-            policy_id,
-        )
-        for policy_id in policy_ids
-    ] + [
-        error_item(
-            "Agent",
-            "controls",
-            "control_in_use",
-            f"Control is directly associated with agent '{agent_name}'",
-            agent_name,
-        )
-        for agent_name in agent_names
+        error_item(resource, field, "control_in_use", message.format(value), value)
+        for resource, field, message, values in links
+        for value in values
     ]
     return APIError(
         409,
         ErrorCode.CONTROL_IN_USE,
         f"Control '{control.name}' is associated with {len(policy_ids)} policy/policies, "
-        f"{len(agent_names)} agent(s), and 0 target binding(s)",
+        f"{len(agent_names)} agent(s), and {len(binding_ids)} target binding(s)",
         kind="Control",
         name=control.name,
         hint="Use force=true to dissociate and delete, or remove associations and target "
@@ -190,12 +192,13 @@ def _in_use(control: Control, policy_ids: list[int], agent_names: list[str]) -> 
 def control_delete(*, control_id: int, force: bool) -> dict:
     """Soft-delete a control (``DELETE /controls/{id}?force=``) and record "Deleted".
 
-    Without ``force``, a control linked to a policy or directly to an agent (answered through
-    ``policies.signals.control_users``) is refused with 409
+    Without ``force``, a control linked to a policy, directly to an agent (answered through
+    ``policies.signals.control_users``) or bound to a target (enabled or not) is refused with 409
     ``CONTROL_IN_USE`` (one ``errors[]`` item per link: policies by ascending id, then agents by
-    name). With ``force`` the links are removed first (agents' through ``control_detaching``). Returns ``{"success", "dissociated_from",
-    "dissociated_from_policies", "dissociated_from_agents", "detached_target_bindings"}``
-    (this server has no target bindings: always ``[]``). Raises 404 ``CONTROL_NOT_FOUND``.
+    name, then bindings by id). With ``force`` the links are removed first (agents' through
+    ``control_detaching``) and the bindings deleted. Returns ``{"success", "dissociated_from",
+    "dissociated_from_policies", "dissociated_from_agents", "detached_target_bindings"}``.
+    Raises 404 ``CONTROL_NOT_FOUND``.
     """
     with transaction.atomic():
         control = control_get(control_id, for_update=True)
@@ -203,10 +206,14 @@ def control_delete(*, control_id: int, force: bool) -> dict:
         policy_ids = sorted(set(policy_links.values_list("policy_id", flat=True)))
         users = ask(control_users, control_ids=[control.pk])
         agent_names = sorted({user.agent_name for user in users if user.direct})
-        if (policy_ids or agent_names) and not force:
-            raise _in_use(control, policy_ids, agent_names)
+        bindings = ControlBinding.objects.filter(control_id=control.pk)
+        binding_ids = list(bindings.order_by("id").values_list("id", flat=True))
+        if (policy_ids or agent_names or binding_ids) and not force:
+            raise _in_use(control, policy_ids, agent_names, binding_ids)
         if policy_ids:
             policy_links.delete()
+        if binding_ids:
+            bindings.delete()
         if agent_names:
             control_detaching.send(sender=Control, control_id=control.pk)
         control.deleted_at = timezone.now()
@@ -217,5 +224,5 @@ def control_delete(*, control_id: int, force: bool) -> dict:
         "dissociated_from": policy_ids,
         "dissociated_from_policies": policy_ids,
         "dissociated_from_agents": agent_names,
-        "detached_target_bindings": [],
+        "detached_target_bindings": binding_ids,
     }

@@ -2,7 +2,9 @@
 
 Routes (``policies/urls.py``): ``PUT|GET /controls``, ``GET /controls/schema``,
 ``POST /controls/validate``, ``GET|PATCH|DELETE /controls/{id}``, ``GET|PUT /controls/{id}/data``,
-``GET /controls/{id}/versions`` and ``GET /controls/{id}/versions/{n}``. The views validate path,
+``GET /controls/{id}/versions``, ``GET /controls/{id}/versions/{n}`` and
+``POST /controls/{id}/clone-and-bind``. Create, set-data and validate take raw definitions or
+template input (``policies.definitions.templates``). The views validate path,
 query and body with the library's request models, call the services and shape the JSON; lookups go
 through the scoped managers, so another tenant's control answers exactly like a missing one
 (404 ``CONTROL_NOT_FOUND``). Soft-deleted controls are missing everywhere except the versions
@@ -11,9 +13,10 @@ endpoints.
 
 from functools import cache
 
-import pydantic
 from agent_control_models import ControlDefinition
 from agent_control_models.server import (
+    CloneAndBindControlRequest,
+    CloneAndBindControlResponse,
     CreateControlRequest,
     CreateControlResponse,
     DeleteControlResponse,
@@ -42,14 +45,19 @@ from controlplane.api.validation import gather, int_from_path, validate_body, va
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import ParsedControl, parse_control_data
-from ..definitions.templates import refuse_template_input
 from ..models import Control
 from ..queries import DeleteControlQuery, ListControlsQuery, ListVersionsQuery
 from ..selectors.control_list import control_list
 from ..selectors.control_versions import control_version_get, control_version_list
 from ..selectors.lookups import control_get
-from ..services.controls import control_create, control_delete, control_patch, control_set_data
-from ..signals import control_validating
+from ..services.cloning import control_clone_and_bind
+from ..services.controls import (
+    control_create,
+    control_delete,
+    control_patch,
+    control_set_data,
+    control_validate,
+)
 
 CONTROL_ID = path_int("control_id")
 VERSION_NUM = path_int("version_num")
@@ -59,12 +67,6 @@ VERSION_NUM = path_int("version_num")
 def control_schema() -> dict:
     """The JSON Schema of ``ControlDefinition`` (by alias), computed once."""
     return ControlDefinition.model_json_schema(by_alias=True)
-
-
-def _definition_body[ModelT: pydantic.BaseModel](model: type[ModelT], data) -> ModelT:
-    """Validate a body whose ``data`` is a control definition; template input is refused."""
-    refuse_template_input(data)
-    return validate_body(model, data)
 
 
 def _parsed(control: Control) -> ParsedControl:
@@ -87,10 +89,11 @@ class ControlViewSet(viewsets.ViewSet):
     @requires(Operation.CONTROLS_CREATE)
     def create(self, request: Request) -> Response:
         """``PUT /controls`` -> ``{"control_id": int}``; 409 ``CONTROL_NAME_CONFLICT``, 422
-        ``VALIDATION_ERROR`` (name, definition, built-in evaluator config, template input), and
-        the agent-scoped evaluator errors (404 ``AGENT_NOT_FOUND``, 422 ``EVALUATOR_NOT_FOUND`` /
+        ``VALIDATION_ERROR`` (name, definition, built-in evaluator config, mixed template and raw
+        fields), ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, and the agent-scoped
+        evaluator errors (404 ``AGENT_NOT_FOUND``, 422 ``EVALUATOR_NOT_FOUND`` /
         ``INVALID_CONFIG``)."""
-        body = _definition_body(CreateControlRequest, request.data)
+        body = validate_body(CreateControlRequest, request.data)
         control = control_create(request=body)
         return Response({"control_id": control.pk})
 
@@ -118,9 +121,9 @@ class ControlViewSet(viewsets.ViewSet):
     @requires(Operation.CONTROLS_CREATE)
     def validate(self, request: Request) -> Response:
         """``POST /controls/validate`` -> ``{"success": true}``; the same 4xx as create (no name
-        check); nothing is stored."""
-        body = _definition_body(ValidateControlDataRequest, request.data)
-        control_validating.send(sender=Control, definition=body.data)
+        check; template input with missing values passes as a draft); nothing is stored."""
+        body = validate_body(ValidateControlDataRequest, request.data)
+        control_validate(request=body)
         return Response({"success": True})
 
     @documented("get_control", GetControlResponse, parameters=[CONTROL_ID])
@@ -186,10 +189,11 @@ class ControlViewSet(viewsets.ViewSet):
     @requires(Operation.CONTROLS_UPDATE)
     def set_data(self, request: Request, control_id: str) -> Response:
         """``PUT /controls/{id}/data`` ``{"data"}`` (full replace) -> ``{"success": true}``; 404,
-        422 as create, 409 ``CONTROL_TEMPLATE_CONFLICT``."""
+        422 as create, 409 ``CONTROL_TEMPLATE_CONFLICT`` (raw data for a template-backed
+        control)."""
         control_id, body = gather(
             lambda: int_from_path(control_id, "control_id"),
-            lambda: _definition_body(SetControlDataRequest, request.data),
+            lambda: validate_body(SetControlDataRequest, request.data),
         )
         control_set_data(control_id=control_id, request=body)
         return Response({"success": True})
@@ -223,3 +227,22 @@ class ControlViewSet(viewsets.ViewSet):
             lambda: int_from_path(version_num, "version_num"),
         )
         return Response(control_version_get(control_id=control_id, version_num=version_num))
+
+    @documented(
+        "clone_and_bind_control",
+        CloneAndBindControlResponse,
+        request=CloneAndBindControlRequest,
+        parameters=[CONTROL_ID],
+    )
+    @action(detail=True, methods=["post"], url_path="clone-and-bind")
+    @requires(Operation.CONTROLS_CREATE)
+    def clone_and_bind(self, request: Request, control_id: str) -> Response:
+        """``POST /controls/{id}/clone-and-bind`` ``{"name"?, "target_binding": {"target_type",
+        "target_id", "enabled"?}}`` -> ``{"id", "name", "cloned_from_control_id",
+        "binding_id"}``; 422 (unknown keys are refused), 404 ``CONTROL_NOT_FOUND``, 409
+        ``CONTROL_NAME_CONFLICT``, 400 ``CONTROL_BINDING_INCOMPATIBLE``."""
+        control_id, body = gather(
+            lambda: int_from_path(control_id, "control_id"),
+            lambda: validate_body(CloneAndBindControlRequest, request.data),
+        )
+        return Response(control_clone_and_bind(control_id=control_id, request=body))

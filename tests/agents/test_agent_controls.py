@@ -3,12 +3,12 @@ de-duplicated, id descending, ``null``s omitted), the state filters, the target 
 constant query count."""
 
 import pytest
-from django.db import connection
 
 from tenancy.context import tenant_context
 from tests.agents.agent_helpers import attach, fill_policy
 from tests.definitions import leaf
 from tests.factories import make_control, make_policy
+from tests.raw_sql import execute_as_system
 from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_half_a_target_pair_is_400(api, controls, given, field):
     }
 
 
-def test_full_target_pair_adds_nothing(api, controls):
+def test_a_target_without_bindings_adds_nothing(api, controls):
     assert api.get(URL, target_type="env", target_id="prod").json() == api.get(URL).json()
 
 
@@ -220,11 +220,10 @@ def test_path_name_is_normalised_and_validated(api, controls):
 
 
 def test_one_corrupted_control_poisons_the_list_even_if_filtered_out(api, controls):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE policies_control SET data = %s WHERE id = %s",
-            ['{"execution": "server"}', controls["off"].id],
-        )
+    execute_as_system(
+        "UPDATE policies_control SET data = %s WHERE id = %s",
+        ['{"execution": "server"}', controls["off"].id],
+    )
     response = api.get(URL, enabled_state="enabled")
     assert error(response) == {
         "status": 422,

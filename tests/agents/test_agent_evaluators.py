@@ -1,8 +1,8 @@
 """``GET /api/v1/agents/{agent_name}/evaluators`` (paged by name) and ``.../evaluators/{name}``."""
 
 import pytest
-from django.db import connection
 
+from tests.raw_sql import execute_as_system
 from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +45,7 @@ def test_limit_is_clamped(api, agent, given, used):
 
 
 def test_unreadable_registration_lists_nothing(api, agent):
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET steps = %s", ['"garbage"'])
+    execute_as_system("UPDATE agents_agent SET steps = %s", ['"garbage"'])
     assert api.get(URL).json() == {
         "evaluators": [],
         "pagination": {"limit": 20, "total": 0, "next_cursor": None, "has_more": False},
@@ -74,8 +73,7 @@ def test_unknown_evaluator_is_404(api, agent):
 
 
 def test_unreadable_registration_has_no_evaluator(api, agent):
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET evaluators = %s", ['"garbage"'])
+    execute_as_system("UPDATE agents_agent SET evaluators = %s", ['"garbage"'])
     assert error(api.get(f"{URL}/e1"))["detail"] == "Evaluator 'e1' not found"
 
 

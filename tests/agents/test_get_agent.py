@@ -1,9 +1,9 @@
 """``GET /api/v1/agents/{agent_name}``: the agent object, steps and evaluators (nulls kept)."""
 
 import pytest
-from django.db import connection
 
 from tests.agents.agent_helpers import step, stored_step
+from tests.raw_sql import execute_as_system
 from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +85,7 @@ def test_overlong_name_in_path_is_422(api):
 
 def test_corrupted_steps_are_422(api, register):
     register()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET steps = %s", ['"garbage"'])
+    execute_as_system("UPDATE agents_agent SET steps = %s", ['"garbage"'])
     assert error(api.get("/api/v1/agents/support-bot-01")) == {
         "status": 422,
         "error_code": "CORRUPTED_DATA",
@@ -97,8 +96,7 @@ def test_corrupted_steps_are_422(api, register):
 
 def test_corrupted_metadata_is_422(api, register):
     register()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET metadata = %s", ["[1, 2]"])
+    execute_as_system("UPDATE agents_agent SET metadata = %s", ["[1, 2]"])
     assert error(api.get("/api/v1/agents/support-bot-01"))["detail"] == (
         "Agent metadata is corrupted for agent 'support-bot-01'"
     )

@@ -3,13 +3,13 @@ tenancy of registrations, the creation race, and the query budget of a re-regist
 (API.md 1(a), 3.1, 3.2; scenarios 4-6 of 7.3)."""
 
 import pytest
-from django.db import connection
 
 from agents.models import Agent
 from tenancy.context import tenant_context
 from tests.agents.agent_helpers import INIT, NO_CHANGES, attach, init_body, step, stored_step
 from tests.factories import make_control
-from tests.reference_errors import error
+from tests.raw_sql import execute_as_system
+from tests.reference_errors import error, half_target_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -104,19 +104,7 @@ def test_evaluator_named_like_a_discovered_evaluator_is_409(api, monkeypatch):
 @pytest.mark.parametrize("given", [{"target_type": "env"}, {"target_id": "prod"}])
 def test_half_a_target_pair_is_422(api, given):
     response = api.post(INIT, init_body(**given))
-    assert error(response) == {
-        "status": 422,
-        "error_code": "VALIDATION_ERROR",
-        "detail": "Request validation failed with 1 error(s)",
-        "errors": [
-            {
-                "resource": "Request",
-                "code": "value_error",
-                "message": "Value error, target_type and target_id must be supplied together.",
-                "value": "[REDACTED]",
-            }
-        ],
-    }
+    assert error(response) == half_target_pair()
 
 
 def test_full_target_pair_is_accepted(register):
@@ -138,8 +126,7 @@ def test_missing_agent_is_422(api):
 
 def test_corrupted_steps_are_422_until_force_replace(api, register):
     register(steps=[step()])
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET steps = %s", ['"garbage"'])
+    execute_as_system("UPDATE agents_agent SET steps = %s", ['"garbage"'])
     response = api.post(INIT, init_body(steps=[step()]))
     assert error(response) == {
         "status": 422,
@@ -162,8 +149,7 @@ def test_corrupted_steps_are_422_until_force_replace(api, register):
 
 def test_force_replace_overwrite_on_corrupted_data_reports_metadata_change(api, register):
     register()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET evaluators = %s", ['{"not": "a list"}'])
+    execute_as_system("UPDATE agents_agent SET evaluators = %s", ['{"not": "a list"}'])
     response = register(force_replace=True, conflict_mode="overwrite", steps=[step()])
     assert response.json()["overwrite_changes"] == {
         **NO_CHANGES,
@@ -176,8 +162,7 @@ def test_corrupted_effective_control_is_422(api, register):
     register()
     control = make_control("default-tenant")
     attach("default-tenant", "support-bot-01", controls=[control])
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE policies_control SET data = %s", ['{"execution": "server"}'])
+    execute_as_system("UPDATE policies_control SET data = %s", ['{"execution": "server"}'])
     response = api.post(INIT, init_body())
     assert error(response)["error_code"] == "CORRUPTED_DATA"
     assert error(response)["detail"] == "Control 'block-secret' has corrupted data"

@@ -5,13 +5,13 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
 
 from agents.models import Agent
 from tenancy.context import tenant_context
 from tests.agents.agent_helpers import attach, fill_policy, step
 from tests.definitions import control_data, leaf
 from tests.factories import REGEX_DENY, make_control, make_policy
+from tests.raw_sql import execute_as_system
 from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +144,7 @@ def test_name_filter_treats_like_wildcards_literally(api, register):
 
 def test_unreadable_registration_counts_as_empty(api, register):
     register(steps=[step()], evaluators=[{"name": "pii"}])
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET steps = %s", ['"garbage"'])
+    execute_as_system("UPDATE agents_agent SET steps = %s", ['"garbage"'])
     item = api.get("/api/v1/agents").json()["agents"][0]
     assert (item["step_count"], item["evaluator_count"]) == (0, 0)
 

@@ -2,11 +2,11 @@
 evaluator that an active control still uses."""
 
 import pytest
-from django.db import connection
 
 from tests.agents.agent_helpers import attach, fill_policy, step, stored_step
 from tests.definitions import control_data, leaf
 from tests.factories import make_control, make_policy
+from tests.raw_sql import execute_as_system
 from tests.reference_errors import error
 
 pytestmark = pytest.mark.django_db
@@ -133,8 +133,7 @@ def test_invalid_name_is_422(api):
 
 
 def test_corrupted_registration_is_422(api, agent):
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE agents_agent SET evaluators = %s", ['"garbage"'])
+    execute_as_system("UPDATE agents_agent SET evaluators = %s", ['"garbage"'])
     assert error(api.patch(URL, {})) == {
         "status": 422,
         "error_code": "CORRUPTED_DATA",
@@ -146,7 +145,6 @@ def test_corrupted_registration_is_422(api, agent):
 def test_corrupted_control_is_422_when_removing_evaluators(api, agent):
     control = make_control("default-tenant")
     attach("default-tenant", "support-bot-01", controls=[control])
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE policies_control SET data = %s", ['"garbage"'])
+    execute_as_system("UPDATE policies_control SET data = %s", ['"garbage"'])
     assert error(api.patch(URL, {"remove_evaluators": ["pii"]}))["error_code"] == "CORRUPTED_DATA"
     assert api.patch(URL, {"remove_steps": [{"type": "llm", "name": "chat"}]}).status_code == 200

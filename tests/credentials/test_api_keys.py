@@ -18,6 +18,7 @@ from credentials.services import (
     api_key_revoke,
     api_key_rotate,
 )
+from tenancy.context import tenant_context
 from tenancy.exceptions import InvalidTenantId
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_only_the_digest_of_the_secret_is_stored():
     secret, stored = issued.secret, ApiKey.all_tenants.get()
     assert keys.prefix_of(secret) == stored.prefix
     assert stored.digest == hashlib.sha256(secret.encode()).hexdigest()
-    with connection.cursor() as cursor:
+    with tenant_context("acme"), connection.cursor() as cursor:  # row-level security: acme's rows
         cursor.execute("SELECT * FROM credentials_apikey")
         row = cursor.fetchone()
     assert secret not in [str(value) for value in row]

@@ -4,9 +4,7 @@ answers exactly like missing ids (404, nothing written), and globex's key naming
 
 import pytest
 
-from agents.models import Agent, AgentControl, AgentPolicy
-from policies.models import Control, ControlVersion, Policy, PolicyControl
-from tests.api.test_isolation_matrix import ROUTES, build_world, comparable
+from tests.api.test_isolation_matrix import ROUTES, build_world, comparable, delete_acme_rows, fill
 from tests.credentials.conftest import error
 from tests.snapshots import rows_by_model
 
@@ -24,6 +22,7 @@ def globex(api, api_key_mode, issue_key):
 
 
 def _path_and_body(world, template, body):
+    body = fill(body, world)
     if body == {"data": "CONTROL_DATA"}:
         body = {"data": world["control_data"]}
     return template.format(**world), body
@@ -38,10 +37,7 @@ def test_another_tenants_ids_with_an_admin_key_are_indistinguishable_from_missin
     foreign = globex.request(method, path, body)
     assert foreign.status_code == 404
     assert rows_by_model("acme") == before
-    for model in (AgentControl, AgentPolicy, PolicyControl, ControlVersion):
-        model.all_tenants.filter(tenant_id="acme").delete()
-    for model in (Agent, Policy, Control):
-        model.all_tenants.filter(tenant_id="acme").delete()
+    delete_acme_rows()
     assert comparable(foreign) == comparable(globex.request(method, path, body))
 
 

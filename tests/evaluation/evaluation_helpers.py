@@ -26,9 +26,12 @@ def attach(agent, *controls, via_policy: bool = True):
         agent.controls.add(*controls)
 
 
-def evaluate(api, step: dict, *, stage: str = "pre", agent: str = AGENT, tenant: str | None = None):
-    """``POST /api/v1/evaluation`` of ``step`` for ``agent`` at ``stage``."""
-    body = {"agent_name": agent, "step": step, "stage": stage}
+def evaluate(
+    api, step: dict, *, stage: str = "pre", agent: str = AGENT, tenant: str | None = None, **extra
+):
+    """``POST /api/v1/evaluation`` of ``step`` for ``agent`` at ``stage``; keyword arguments are
+    more body fields (``target_type="env", target_id="prod"``)."""
+    body = {"agent_name": agent, "step": step, "stage": stage, **extra}
     return api.post("/api/v1/evaluation", body, tenant=tenant)
 
 

@@ -1,17 +1,18 @@
-"""Race safety of the policy and association writes (PostgreSQL only: SQLite serialises writers,
-so these races cannot happen there). Each case runs the same service call in several threads at
-once and checks the end state, which must not depend on the interleaving."""
+"""Race safety of the policy, association and binding writes (PostgreSQL only: SQLite serialises
+writers, so these races cannot happen there). Each case runs the same service call in several
+threads at once and checks the end state, which must not depend on the interleaving."""
 
 import threading
 
 import pytest
-from agent_control_models.server import CreatePolicyRequest
+from agent_control_models.server import CreatePolicyRequest, UpsertControlBindingRequest
 from django.db import connection, connections
 
 from agents.models import AgentPolicy
 from agents.services.associations import agent_set_policy
 from controlplane.api.exceptions import APIError
-from policies.models import Policy, PolicyControl
+from policies.models import ControlBinding, Policy, PolicyControl
+from policies.services.bindings import binding_upsert
 from policies.services.policies import policy_add_control, policy_create
 from tenancy.context import tenant_context
 from tests.factories import make_agent, make_control, make_policy
@@ -70,6 +71,17 @@ def test_concurrent_adds_of_one_control_leave_one_link():
     assert list(PolicyControl.all_tenants.values_list("tenant_id", "policy_id")) == [
         ("acme", policy.pk)
     ]
+
+
+def test_concurrent_upserts_of_one_binding_key_create_it_once():
+    control = make_control("acme")
+    request = UpsertControlBindingRequest(
+        target_type="env", target_id="prod", control_id=control.pk, enabled=False
+    )
+    results = run_concurrently(lambda: binding_upsert(request=request), [()] * THREADS)
+    assert sorted(result["created"] for result in results) == [False] * (THREADS - 1) + [True]
+    assert len({result["binding_id"] for result in results}) == 1
+    assert list(ControlBinding.all_tenants.values_list("tenant_id", "enabled")) == [("acme", False)]
 
 
 def test_concurrent_compatibility_assignments_leave_exactly_one_link():

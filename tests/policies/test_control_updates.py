@@ -27,15 +27,6 @@ def test_set_data_replaces_the_definition_and_records_an_edit(api):
     assert snapshot["data"] == {**new, "enabled": True}
 
 
-def test_set_data_refuses_template_input(api):
-    control_id = create(api)
-    path = f"{CONTROLS}/{control_id}/data"
-    response = api.put(path, {"data": {"template": {"x": 1}}})
-    assert response.status_code == 422
-    assert problem(response)["detail"] == "Template-backed controls are not supported"
-    assert versions(control_id) == [(1, "created", "Initial creation")]
-
-
 def test_set_data_on_a_template_backed_row_is_409(api):
     control = make_control(
         "default-tenant",
@@ -141,7 +132,7 @@ def test_patch_rename_race_is_409_not_500(api, monkeypatch):
 
     create(api, "taken")
     control_id = create(api, "mine")
-    monkeypatch.setattr(services, "_name_taken", lambda *a, **k: False)
+    monkeypatch.setattr(services, "control_name_taken", lambda *a, **k: False)
     response = api.patch(f"{CONTROLS}/{control_id}", {"name": "taken"})
     assert response.status_code == 409
     assert response.json()["error_code"] == "CONTROL_NAME_CONFLICT"

@@ -161,26 +161,6 @@ def test_non_object_body_is_422_like_fastapi(api):
     ]
 
 
-def test_template_backed_input_is_not_supported(api):
-    data = {"template": {"parameters": {}, "definition_template": {}}, "template_values": {}}
-    response = api.put(CONTROLS, {"name": "from-template", "data": data})
-    assert response.status_code == 422
-    assert problem(response) == validation_problem(
-        CONTROLS,
-        [
-            {
-                "resource": "Control",
-                "field": "data.template",
-                "code": "template_not_supported",
-                "message": "Template-backed controls are not supported by this server; send a "
-                "rendered control definition (condition, execution, action) without 'template'.",
-            }
-        ],
-        detail="Template-backed controls are not supported",
-    )
-    assert not Control.all_tenants.exists()
-
-
 def test_null_template_is_a_plain_definition(api):
     control_id = create(api, data=definition(template=None))
     assert "template" not in stored(control_id).data

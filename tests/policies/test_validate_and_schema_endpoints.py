@@ -1,5 +1,6 @@
-"""``POST /controls/validate`` stores nothing and refuses missing data and template input;
-``GET /controls/schema`` is the ControlDefinition JSON schema, served without the database."""
+"""``POST /controls/validate`` stores nothing and refuses missing data (template input: the
+``test_template_*`` modules); ``GET /controls/schema`` is the ControlDefinition JSON schema,
+served without the database."""
 
 import pytest
 from agent_control_models import ControlDefinition
@@ -33,16 +34,6 @@ def test_validate_requires_data(api):
             }
         ],
     )
-
-
-def test_validate_refuses_template_input(api):
-    response = api.post(VALIDATE, {"data": {"template": {}, "template_values": {}}})
-    assert response.status_code == 422
-    body = problem(response)
-    assert body["detail"] == "Template-backed controls are not supported"
-    assert [(e["field"], e["code"]) for e in body["errors"]] == [
-        ("data.template", "template_not_supported")
-    ]
 
 
 # ---- schema -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from agent_control.evaluation import check_evaluation
 from agent_control_models import Agent as AgentModel
 from agent_control_models import Step
 
-from tests.sdk.sdk_helpers import SSN_DENY, answer_steps, run
+from tests.sdk.sdk_helpers import SSN_DENY, answer_steps, init_session, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,14 +66,7 @@ def test_check_evaluation_for_another_tenants_agent_is_404(sdk_server):
 
 def test_control_decorator_blocks_a_denied_call_after_init(sdk_server):
     run(guard(sdk_server, "acme"))
-    agent_control.init(
-        agent_name=AGENT,
-        server_url=sdk_server,
-        api_key="acme",
-        api_key_header="X-Tenant-Id",
-        policy_refresh_interval_seconds=0,
-        observability_enabled=False,
-    )
+    init_session(sdk_server, AGENT, "acme")
     assert [c["name"] for c in agent_control.get_server_controls()] == ["block-ssn"]
     leaky, careful = answer_steps()
     with pytest.raises(ControlViolationError):

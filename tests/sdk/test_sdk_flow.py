@@ -10,7 +10,7 @@ from agent_control import policies as sdk_policies
 
 from agents.models import Agent, AgentPolicy
 from policies.models import Control, Policy, PolicyControl
-from tests.sdk.sdk_helpers import run
+from tests.sdk.sdk_helpers import init_session, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,15 +87,7 @@ def test_sdk_registers_builds_and_lists_in_the_default_tenant(sdk_server):
 def test_two_tenants_through_the_sdk_never_see_each_other(sdk_server, how):
     for tenant in ("acme", "globex"):
         if how == "api_key":
-            agent_control.init(
-                agent_name="shared-agent-name-01",
-                server_url=sdk_server,
-                steps=STEPS,
-                api_key=tenant,
-                api_key_header="X-Tenant-Id",
-                policy_refresh_interval_seconds=0,
-                observability_enabled=False,
-            )
+            init_session(sdk_server, "shared-agent-name-01", tenant, steps=STEPS)
             agent_control.shutdown()
         else:
             run(_register_with_header(sdk_server, tenant))

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from agents.models import Agent, AgentPolicy
+from policies.models import ControlBinding
 from tests.factories import make_agent, make_control, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,8 @@ def test_delete_view_deletes_another_tenants_row(operator):
         "/admin/policies/control/",
         "/admin/policies/policycontrol/",
         "/admin/policies/controlversion/",
+        "/admin/policies/controlbinding/",
+        "/admin/policies/controlbinding/add/",
         "/admin/agents/agentpolicy/",
         "/admin/agents/agentcontrol/",
         "/admin/policies/policy/add/",
@@ -190,3 +193,22 @@ def test_malformed_steps_or_evaluators_are_form_errors_not_500(operator, field, 
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == [field]
     assert Agent.all_tenants.count() == 0
+
+
+def test_binding_admin_adds_in_the_controls_tenant_and_lists_every_tenant(operator):
+    control = make_control("acme", "bound")
+    response = operator.post(
+        "/admin/policies/controlbinding/add/",
+        {
+            "tenant_id": "acme",
+            "control": control.pk,
+            "target_type": "env",
+            "target_id": "prod",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert list(ControlBinding.all_tenants.values_list("tenant_id", "control_id", "enabled")) == [
+        ("acme", control.pk, True)
+    ]
+    assert "prod" in operator.get("/admin/policies/controlbinding/").content.decode()

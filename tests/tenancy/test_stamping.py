@@ -8,6 +8,7 @@ from policies.models import Control, Policy
 from tenancy.context import tenant_context
 from tenancy.exceptions import InvalidTenantId, NoTenantBound, TenantMismatch
 from tests.factories import REGEX_DENY, make_agent
+from tests.raw_sql import execute_as_system
 
 pytestmark = pytest.mark.django_db
 
@@ -164,13 +165,10 @@ def test_new_instance_with_another_tenants_primary_key_is_refused():
 
 
 def test_raw_insert_without_tenant_lands_in_database_default():
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO policies_policy (name, created_at) VALUES (%s, CURRENT_TIMESTAMP)",
-            ["raw-policy"],
-        )
+    execute_as_system(
+        "INSERT INTO policies_policy (name, created_at) VALUES (%s, CURRENT_TIMESTAMP)",
+        ["raw-policy"],
+    )
     assert stored_tenants(Policy) == [("raw-policy", "default-tenant")]
 
 
