@@ -14,7 +14,7 @@ matches no route (the URLconf's 404 answers it), lets the request go on anonymou
 only looked up on that refusal path, so accepted requests cost no extra URL resolution.
 """
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
@@ -52,7 +52,9 @@ class TenantMiddleware:
             return self.get_response(request)
 
     async def __acall__(self, request):
-        refusal = self.authenticate(request)
+        # An authenticator may read the database (an API key), which Django only allows from
+        # synchronous code: run it in the thread that serves sync views.
+        refusal = await sync_to_async(self.authenticate)(request)
         if refusal is not None:
             return refusal
         with tenant_context(request.tenant_id):

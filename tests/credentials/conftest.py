@@ -4,8 +4,7 @@ call time), keys issued per tenant and role, and ``Api`` clients that send them.
 import pytest
 
 from credentials.services import api_key_create
-
-RUNTIME_SECRET = "runtime-token-secret-for-tests-0123456789"
+from tests.credentials.credential_helpers import RUNTIME_SECRET
 
 
 @pytest.fixture
@@ -33,14 +32,3 @@ def acme_admin(api, api_key_mode, issue_key):
 @pytest.fixture
 def acme_runtime(api, api_key_mode, issue_key):
     return api.with_key(issue_key("acme", "runtime"))
-
-
-def error(response) -> tuple:
-    """``(status, error_code, detail, WWW-Authenticate or None)`` of an error response."""
-    body = response.json()
-    return (
-        response.status_code,
-        body["error_code"],
-        body["detail"],
-        response.get("WWW-Authenticate"),
-    )

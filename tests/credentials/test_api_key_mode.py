@@ -1,10 +1,11 @@
 """``api_key`` mode over HTTP: the key decides the tenant; every refusal is answered in the
 envelope with the reference's codes; revocation and expiry take effect on the next request."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
-from django.test import RequestFactory
+from django.test import AsyncClient, RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
 
@@ -13,7 +14,7 @@ from controlplane.api.auth import PrincipalAuthentication
 from credentials import authenticators
 from credentials.models import ApiKey
 from credentials.services import api_key_create, api_key_revoke
-from tests.credentials.conftest import error
+from tests.credentials.credential_helpers import error
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,15 @@ def test_operators_issue_a_tenants_first_key_in_the_admin_in_api_key_mode(
     secret = response.context["secret"]
     assert api.with_key(secret).get("/api/v1/agents").status_code == 200
     assert list(ApiKey.all_tenants.values_list("tenant_id", "role")) == [("acme", "admin")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_key_mode_under_asgi_reads_the_key_off_the_event_loop(api_key_mode, issue_key):
+    key = issue_key("acme", "admin")
+
+    async def run():
+        client = AsyncClient()
+        return await client.get("/api/v1/agents", headers={"X-API-Key": key})
+
+    response = asyncio.run(run())
+    assert (response.status_code, response.json()["pagination"]["total"]) == (200, 0)

@@ -5,7 +5,7 @@ answers exactly like missing ids (404, nothing written), and globex's key naming
 import pytest
 
 from tests.api.test_isolation_matrix import ROUTES, build_world, comparable, delete_acme_rows, fill
-from tests.credentials.conftest import error
+from tests.credentials.credential_helpers import error
 from tests.snapshots import rows_by_model
 
 pytestmark = pytest.mark.django_db

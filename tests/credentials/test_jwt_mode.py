@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from policies.models import Policy
-from tests.credentials.conftest import error
+from tests.credentials.credential_helpers import error
 
 pytestmark = pytest.mark.django_db
 

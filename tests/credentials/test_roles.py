@@ -7,7 +7,7 @@ import pytest
 from controlplane.api.operations import PUBLIC
 from credentials.roles import RUNTIME_OPERATIONS
 from tests.api.routes import operations
-from tests.credentials.conftest import error
+from tests.credentials.credential_helpers import error
 from tests.factories import REGEX_DENY
 from tests.observability.payloads import event
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from credentials.services import api_key_create
-from tests.credentials.conftest import RUNTIME_SECRET, error
+from tests.credentials.credential_helpers import RUNTIME_SECRET, error
 from tests.factories import REGEX_DENY, make_agent, make_control
 
 pytestmark = pytest.mark.django_db

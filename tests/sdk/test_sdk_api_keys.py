@@ -17,7 +17,7 @@ from agent_control.control_decorators import ControlViolationError
 from agents.models import Agent
 from credentials import runtime_tokens
 from credentials.services import api_key_create
-from tests.credentials.conftest import RUNTIME_SECRET
+from tests.credentials.credential_helpers import RUNTIME_SECRET
 from tests.sdk.sdk_helpers import SSN_DENY, answer_steps, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
