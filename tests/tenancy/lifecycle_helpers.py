@@ -20,12 +20,15 @@ ACME_COUNTS = {
 }
 
 
-def make_event(tenant: str, execution_id: str, **data) -> ControlExecutionEvent:
+def make_event(
+    tenant: str, execution_id: str, *, timestamp=None, agent_name="support-bot-01", **data
+) -> ControlExecutionEvent:
+    """One stored event of ``tenant`` (``data`` adds or replaces event fields)."""
     with tenant_context(tenant):
         return ControlExecutionEvent.objects.create(
             control_execution_id=execution_id,
-            timestamp=datetime(2026, 1, 9, 10, 30, tzinfo=UTC),
-            agent_name="support-bot-01",
+            timestamp=timestamp or datetime(2026, 1, 9, 10, 30, tzinfo=UTC),
+            agent_name=agent_name,
             trace_id="t" * 32,
             span_id="s" * 16,
             data={"control_name": "block-secret", "matched": True, **data},
