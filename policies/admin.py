@@ -81,6 +81,35 @@ def _each_in_its_tenant(model_admin, request, queryset, work, done: str) -> None
         model_admin.message_user(request, f"{done}: {', '.join(succeeded)}.", messages.SUCCESS)
 
 
+def _control_action(name: str, description: str, done: str, *, deleted: bool, work):
+    """A change-list action running ``work(control)`` on the selected controls whose
+    ``deleted_at`` is set (``deleted``) or not, each in its own tenant."""
+
+    def action(model_admin, request, queryset):
+        selected = queryset.filter(deleted_at__isnull=not deleted)
+        _each_in_its_tenant(model_admin, request, selected, work, done)
+
+    action.__name__ = name
+    return admin.action(description=description)(action)
+
+
+# (name, description, message on success, acts on deleted controls, work)
+_ACTIONS = (
+    ("soft_delete_selected", "Soft-delete selected controls (refused while in use)",
+     "Soft-deleted", False, lambda control: control_delete(control_id=control.pk, force=False)),
+    ("force_soft_delete_selected",
+     "Soft-delete selected controls, detaching policies, agents, bindings",
+     "Soft-deleted and detached", False,
+     lambda control: control_delete(control_id=control.pk, force=True)),
+    ("restore_selected", "Restore selected soft-deleted controls", "Restored", True,
+     lambda control: control_restore(control_id=control.pk)),
+)  # fmt: skip
+CONTROL_ACTIONS = tuple(
+    _control_action(name, description, done, deleted=deleted, work=work)
+    for name, description, done, deleted, work in _ACTIONS
+)
+
+
 @admin.register(Control)
 class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
     form = ControlAdminForm
@@ -91,7 +120,7 @@ class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
     ordering = ("tenant_id", "name")
     readonly_fields = ("deleted_at", "cloned_from", "created_at", "updated_at")
     fields = ("tenant_id", "name", "data", "deleted_at", "cloned_from", "created_at", "updated_at")
-    actions = ("soft_delete_selected", "force_soft_delete_selected", "restore_selected")
+    actions = CONTROL_ACTIONS
 
     @admin.display(boolean=True)
     def enabled(self, obj):
@@ -110,36 +139,6 @@ class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
             )
         elif form.changed_data:
             control_version_append(control=obj, event="updated", note="Edited in the admin")
-
-    @admin.action(description="Soft-delete selected controls (refused while in use)")
-    def soft_delete_selected(self, request, queryset):
-        _each_in_its_tenant(
-            self,
-            request,
-            queryset.filter(deleted_at__isnull=True),
-            lambda control: control_delete(control_id=control.pk, force=False),
-            "Soft-deleted",
-        )
-
-    @admin.action(description="Soft-delete selected controls, detaching policies, agents, bindings")
-    def force_soft_delete_selected(self, request, queryset):
-        _each_in_its_tenant(
-            self,
-            request,
-            queryset.filter(deleted_at__isnull=True),
-            lambda control: control_delete(control_id=control.pk, force=True),
-            "Soft-deleted and detached",
-        )
-
-    @admin.action(description="Restore selected soft-deleted controls")
-    def restore_selected(self, request, queryset):
-        _each_in_its_tenant(
-            self,
-            request,
-            queryset.filter(deleted_at__isnull=False),
-            lambda control: control_restore(control_id=control.pk),
-            "Restored",
-        )
 
 
 @admin.register(PolicyControl)

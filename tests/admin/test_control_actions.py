@@ -39,11 +39,19 @@ def test_soft_delete_marks_controls_of_several_tenants_and_records_versions(oper
     ]
 
 
-def test_soft_delete_of_a_control_in_use_is_refused_with_the_apis_words(operator):
+@pytest.fixture
+def control_in_a_policy():
     control = make_control("acme", "block-secret")
     policy = make_policy("acme")
     with tenant_context("acme"):
         policy.controls.add(control)
+    return control
+
+
+def test_soft_delete_of_a_control_in_use_is_refused_with_the_apis_words(
+    operator, control_in_a_policy
+):
+    control = control_in_a_policy
     assert act(operator, "soft_delete_selected", control) == [
         "block-secret (acme): Control 'block-secret' is associated with 1 policy/policies, "
         "0 agent(s), and 0 target binding(s) Use force=true to dissociate and delete, or remove "
@@ -52,11 +60,8 @@ def test_soft_delete_of_a_control_in_use_is_refused_with_the_apis_words(operator
     assert not deleted(control)
 
 
-def test_force_soft_delete_detaches_the_control_first(operator):
-    control = make_control("acme", "block-secret")
-    policy = make_policy("acme")
-    with tenant_context("acme"):
-        policy.controls.add(control)
+def test_force_soft_delete_detaches_the_control_first(operator, control_in_a_policy):
+    control = control_in_a_policy
     assert act(operator, "force_soft_delete_selected", control) == [
         "Soft-deleted and detached: block-secret (acme)."
     ]

@@ -14,6 +14,8 @@ from tests.tenancy.lifecycle_helpers import make_event
 
 pytestmark = pytest.mark.django_db
 
+ACME_SUMMARY = {"agents": 2, "controls": 2, "policies": 1, "links": 2, "events": 4, "rows": 11}
+
 
 @pytest.fixture
 def two_tenants():
@@ -58,15 +60,7 @@ def test_tenants_page_lists_every_tenant_with_its_counts(operator, two_tenants):
     response = operator.get("/admin/tenants/")
     assert response.status_code == 200
     assert response.context["tenants"] == [
-        {
-            "tenant_id": "acme",
-            "agents": 2,
-            "controls": 2,
-            "policies": 1,
-            "links": 2,
-            "events": 4,
-            "rows": 11,
-        },
+        {"tenant_id": "acme", **ACME_SUMMARY},
         {
             "tenant_id": "globex",
             "agents": 1,
@@ -86,15 +80,7 @@ def test_tenant_page_shows_its_counts_events_and_chart_and_nothing_of_another(
     response = operator.get("/admin/tenants/acme/")
     assert response.status_code == 200
     overview = response.context["overview"]
-    assert overview["summary"] == {
-        "agents": 2,
-        "controls": 2,
-        "policies": 1,
-        "links": 2,
-        "events": 4,
-        "rows": 11,
-        "deleted_controls": 0,
-    }
+    assert overview["summary"] == {**ACME_SUMMARY, "deleted_controls": 0}
     assert [event["control_name"] for event in overview["recent_events"]] == ["acme-guard"] * 4
     assert [(c["control_name"], c["control_id"]) for c in overview["outcomes"]["controls"]] == [
         ("acme-guard", two_tenants.pk)

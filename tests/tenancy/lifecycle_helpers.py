@@ -1,6 +1,9 @@
 """Two tenants' worth of rows of every tenant model, for the lifecycle command tests."""
 
+import io
 from datetime import UTC, datetime
+
+from django.core.management import call_command
 
 from observability.models import ControlExecutionEvent
 from policies.models import ControlBinding, ControlVersion
@@ -58,3 +61,10 @@ def populate_acme() -> dict:
 def populate_globex() -> None:
     make_agent("globex", "globex-agent-1")
     make_policy("globex", "globex-policy")
+
+
+def run_command(name: str, *args) -> str:
+    """``manage.py <name> <args>``; returns what it wrote (stdout and stderr)."""
+    out = io.StringIO()
+    call_command(name, *args, stdout=out, stderr=out)
+    return out.getvalue()

@@ -9,14 +9,13 @@ from django.core.management import CommandError, call_command
 from agents.models import Agent
 from tenancy.context import get_current_tenant_id
 from tests.factories import make_agent
+from tests.tenancy.lifecycle_helpers import run_command
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> str:
-    out = io.StringIO()
-    call_command("tenant_command", *args, stdout=out, stderr=out)
-    return out.getvalue()
+    return run_command("tenant_command", *args)
 
 
 def test_dumpdata_inside_a_tenant_dumps_only_its_rows():

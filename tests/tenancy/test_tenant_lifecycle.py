@@ -1,25 +1,22 @@
 """``manage.py tenant list | export | purge``: a tenant's rows as a unit."""
 
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from agents.models import Agent
 from policies.models import Control
 from tenancy.inventory import tenant_row_counts
 from tenancy.querysets import TenantQuerySet
 from tenancy.schema import tenant_models
-from tests.tenancy.lifecycle_helpers import ACME_COUNTS, populate_acme, populate_globex
+from tests.tenancy.lifecycle_helpers import ACME_COUNTS, populate_acme, populate_globex, run_command
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> str:
-    out = io.StringIO()
-    call_command("tenant", *args, stdout=out, stderr=out)
-    return out.getvalue()
+    return run_command("tenant", *args)
 
 
 def test_list_shows_each_tenant_with_its_row_counts():
