@@ -9,7 +9,10 @@ The document::
 ``rows`` are Django's serializer objects (the ``python`` serializer, JSON-encoded), parents before
 the rows that reference them, so the file is readable and each row is what ``dumpdata`` would
 write. Every tenant model (``tenancy.schema.tenant_models()``) is included: agents, controls and
-their versions, policies, bindings, events and every link row.
+their versions, policies, bindings, events and every link row; except a model that sets
+``tenant_transfer = False`` (credentials: copying a key's digest into another tenant would make
+one secret open two tenants), whose rows are neither exported nor accepted on import (``purge``
+still deletes them).
 
 Import checks the whole document before writing anything: the format, every tenant id (the
 document's, ``--as``, each row's ``tenant_id``, which must all agree), that every model is a tenant
@@ -43,13 +46,18 @@ class TenantImportError(TenancyError):
     written."""
 
 
+def transferable(model) -> bool:
+    """Whether ``model``'s rows travel in exports (``tenant_transfer = False`` opts out)."""
+    return getattr(model, "tenant_transfer", True) is not False
+
+
 def tenant_export(tenant_id: str) -> dict:
     """The export document of ``tenant_id`` (module docstring); read inside the tenant. Raises
     ``InvalidTenantId``."""
     validate_tenant_id(tenant_id)
     rows, counts = [], {}
     with tenant_context(tenant_id):
-        for model in models_parents_first():
+        for model in filter(transferable, models_parents_first()):
             objects = serializers.serialize("python", model.objects.order_by("pk"))
             if objects:
                 counts[model._meta.label_lower] = len(objects)
@@ -96,6 +104,8 @@ def _check_rows(document: dict, source: str) -> dict:
             model = None
         if model is None or not is_tenant_model(model):
             raise TenantImportError(f"{_describe(index, row)}: not a tenant model.")
+        if not transferable(model):
+            raise TenantImportError(f"{_describe(index, row)}: its rows are never imported.")
         if row["fields"].get("tenant_id") != source:
             raise TenantImportError(
                 f"{_describe(index, row)} belongs to tenant {row['fields'].get('tenant_id')!r}, "

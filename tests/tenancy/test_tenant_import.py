@@ -121,6 +121,19 @@ def test_inconsistent_exports_are_refused_naming_the_row(acme_export, tmp_path, 
     assert tenant_row_counts() == {}
 
 
+def test_models_that_opt_out_are_neither_exported_nor_imported(acme_export, tmp_path, monkeypatch):
+    """A credentials model sets ``tenant_transfer = False``: a copied secret would open two
+    tenants."""
+    _, document, _ = acme_export
+    monkeypatch.setattr(ControlBinding, "tenant_transfer", False, raising=False)
+    assert "policies.controlbinding" not in tenant_export("acme")["counts"]
+    with pytest.raises(
+        CommandError, match=r"\(policies.controlbinding pk \d+\): its rows are never"
+    ):
+        run_import(write(tmp_path, document), "--as", "initech")
+    assert "initech" not in tenant_row_counts()
+
+
 def test_invalid_as_tenant_is_refused(acme_export):
     path, _, _ = acme_export
     with pytest.raises(CommandError, match=r"--as: Tenant id may only contain"):

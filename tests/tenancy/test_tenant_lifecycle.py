@@ -36,11 +36,12 @@ def test_list_without_rows_says_so():
     assert run("list") == "No tenant owns any row.\n"
 
 
-def test_row_counts_cover_every_tenant_model():
+def test_row_counts_cover_every_tenant_model_of_the_apps():
     populate_acme()
-    assert sorted(tenant_row_counts()["acme"]) == sorted(
-        model._meta.label_lower for model in tenant_models()
-    )
+    apps = {"agents", "policies", "observability"}
+    assert set(tenant_row_counts()["acme"]) == {
+        model._meta.label_lower for model in tenant_models() if model._meta.app_label in apps
+    }
     assert tenant_row_counts()["acme"] == ACME_COUNTS
 
 
