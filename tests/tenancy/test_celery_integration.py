@@ -29,6 +29,7 @@ def worker(django_db_setup, django_db_blocker):
     ):
         yield
     celery_integration.disconnect()
+    celery_app.forget_queue()
 
 
 def result(async_result):
