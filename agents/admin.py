@@ -1,13 +1,16 @@
 """Admin for agents and their policy/control links.
 
-Operators see every tenant (``tenant_id`` column and filter, search by name). An agent's policies
-and direct controls are edited inline; inline rows take the agent's tenant and offer only that
-tenant's policies and controls. Steps and evaluators are shown as readable tables.
+Operators see every tenant (``tenant_id`` column and filter, search by name or tenant id). Adding
+starts with the tenant (``tenancy.admin``); an agent's policies and direct controls are edited
+inline, and inline rows take the agent's tenant and offer only that tenant's policies and
+controls. Metadata, steps and evaluators are edited as indented JSON, checked as initAgent checks
+them (``Agent.clean``), and steps and evaluators are also shown as readable tables.
 """
 
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from controlplane.admin_json import JSON_EDITOR
 from tenancy.admin import TenantAdminMixin, TenantInlineMixin, TenantLinkAdmin
 
 from .models import Agent, AgentControl, AgentPolicy
@@ -41,8 +44,8 @@ def _table(items, columns: tuple[str, ...], empty: str):
 
 @admin.register(Agent)
 class AgentAdmin(TenantAdminMixin, admin.ModelAdmin):
+    formfield_overrides = JSON_EDITOR
     list_display = ("name", "tenant_id", "version", "step_count", "created_at")
-    list_filter = ("tenant_id",)
     search_fields = ("name",)
     ordering = ("tenant_id", "name")
     readonly_fields = ("steps_table", "evaluators_table", "created_at", "updated_at")

@@ -12,7 +12,6 @@ so re-registering an agent is a single-row write.
 (``tenant_parent = "agent"``).
 """
 
-import pydantic
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
@@ -22,7 +21,7 @@ from tenancy.fields import TenantManyToManyField
 from tenancy.models import TenantLinkModel, TenantModel, link_fields, link_keys
 
 from .names import AGENT_NAME_MAX_LENGTH, validate_agent_name
-from .registration_data import EVALUATOR_LIST, STEP_LIST
+from .registration_data import registration_errors
 
 
 class Agent(TenantModel):
@@ -75,30 +74,14 @@ class Agent(TenantModel):
         ]
 
     def __str__(self):
-        return self.name
+        return f"{self.name} ({self.tenant_id})"
 
     def clean(self):
-        """Steps and evaluators must be what initAgent stores: lists of the library's
-        ``StepSchema`` / ``EvaluatorSchema`` objects, unique by (type, name) / name."""
+        """The registration must be what initAgent stores
+        (``agents.registration_data.registration_errors``)."""
         self.steps = self.steps or []
         self.evaluators = self.evaluators or []
-        errors = {}
-        for field, adapter in (("steps", STEP_LIST), ("evaluators", EVALUATOR_LIST)):
-            try:
-                adapter.validate_python(getattr(self, field))
-            except pydantic.ValidationError as exc:
-                errors[field] = [
-                    f"{'.'.join(str(part) for part in error['loc']) or field}: {error['msg']}"
-                    for error in exc.errors(include_url=False)
-                ]
-        if "steps" not in errors:
-            keys = [(step["type"], step["name"]) for step in self.steps]
-            if len(keys) != len(set(keys)):
-                errors["steps"] = "Steps must be unique by (type, name)."
-        if "evaluators" not in errors:
-            names = [evaluator["name"] for evaluator in self.evaluators]
-            if len(names) != len(set(names)):
-                errors["evaluators"] = "Evaluator names must be unique."
+        errors = registration_errors(self)
         if errors:
             raise ValidationError(errors)
 

@@ -22,6 +22,14 @@ if TYPE_CHECKING:  # models.py imports this module for its clean()
 
 STEP_LIST = TypeAdapter(list[StepSchema])
 EVALUATOR_LIST = TypeAdapter(list[EvaluatorSchema])
+#: The library's ``Agent`` fields and the ``Agent`` columns that store them.
+AGENT_OBJECT_COLUMNS = {
+    "agent_description": "description",
+    "agent_version": "version",
+    "agent_metadata": "metadata",
+    "agent_created_at": "reported_created_at",
+    "agent_updated_at": "reported_updated_at",
+}
 METADATA_FIELDS = (
     "description",
     "version",
@@ -111,3 +119,44 @@ def agent_object(agent: "Agent") -> dict | None:
         "agent_version": agent.version,
         "agent_metadata": agent.metadata,
     }
+
+
+def _messages(exc: ValidationError, field: str) -> list[str]:
+    return [
+        f"{'.'.join(str(part) for part in error['loc']) or field}: {error['msg']}"
+        for error in exc.errors(include_url=False)
+    ]
+
+
+def registration_errors(agent: "Agent") -> dict[str, list[str]]:
+    """What initAgent would refuse in ``agent``'s stored registration, by column: the ``Agent``
+    object columns as the library's ``Agent`` model (``metadata`` must be an object or null),
+    ``steps`` / ``evaluators`` as ``list[StepSchema]`` / ``list[EvaluatorSchema]``, unique by
+    ``(type, name)`` / ``name``. The name has its own validator (``agents.names``). Used by
+    ``Agent.clean()`` (the admin), so the admin accepts exactly what the API stores."""
+    errors: dict[str, list[str]] = {}
+    values = {api: getattr(agent, column) for api, column in AGENT_OBJECT_COLUMNS.items()}
+    try:
+        AgentModel.model_validate({"agent_name": agent.name, **values})
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            api_field = str(error["loc"][0]) if error["loc"] else ""
+            column = AGENT_OBJECT_COLUMNS.get(api_field)
+            if column is not None:
+                errors.setdefault(column, []).append(
+                    f"{error['msg']} (initAgent's agent.{api_field})."
+                )
+    for field, adapter in (("steps", STEP_LIST), ("evaluators", EVALUATOR_LIST)):
+        try:
+            adapter.validate_python(getattr(agent, field))
+        except ValidationError as exc:
+            errors[field] = _messages(exc, field)
+    if "steps" not in errors:
+        keys = [(step["type"], step["name"]) for step in agent.steps]
+        if len(keys) != len(set(keys)):
+            errors["steps"] = ["Steps must be unique by (type, name)."]
+    if "evaluators" not in errors:
+        names = [evaluator["name"] for evaluator in agent.evaluators]
+        if len(names) != len(set(names)):
+            errors["evaluators"] = ["Evaluator names must be unique."]
+    return errors

@@ -42,7 +42,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the operators' site (tenant overview) as admin.site.
+    "operators.apps.OperatorsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "agents",
     "policies",
     "observability",
+    "operators",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Project-level assets (the admin's JSON editor, controlplane/admin_json.py).
+STATICFILES_DIRS = [BASE_DIR / "controlplane" / "static"]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

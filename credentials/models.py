@@ -24,6 +24,10 @@ ACTIVE, REVOKED, EXPIRED = "active", "revoked", "expired"
 class ApiKey(TenantModel):
     """An API key of one tenant (see the module docstring and ``credentials.keys``)."""
 
+    #: Credentials never travel with ``tenant export`` / ``tenant import`` (a key copied into
+    #: another tenant would open it with the first tenant's secret).
+    tenant_transfer = False
+
     name = models.CharField(
         max_length=100, blank=True, help_text="What the key is for (e.g. 'support-bot prod')."
     )

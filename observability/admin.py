@@ -26,7 +26,7 @@ class ControlExecutionEventAdmin(TenantAdminMixin, admin.ModelAdmin):
         "matched",
         "trace_id",
     )
-    list_filter = ("tenant_id", "timestamp")
+    list_filter = ("timestamp",)
     search_fields = ("control_execution_id", "agent_name", "trace_id", "span_id")
     ordering = ("-timestamp",)
     date_hierarchy = "timestamp"

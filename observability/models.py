@@ -48,4 +48,4 @@ class ControlExecutionEvent(TenantModel):
         ]
 
     def __str__(self):
-        return self.control_execution_id
+        return f"{self.control_execution_id} ({self.tenant_id})"

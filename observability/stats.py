@@ -108,19 +108,22 @@ def _control_rows(events) -> list[ControlStats]:
     return sorted(rows, key=lambda stats: (-stats.execution_count, stats.control_id))
 
 
-def _timeseries(events, cutoff: datetime, size: timedelta, window: timedelta):
-    starts = [cutoff + size * k for k in range((window - size) // size + 1)]
+def _bucket_starts(cutoff: datetime, size: timedelta, window: timedelta) -> list[datetime]:
+    return [cutoff + size * k for k in range((window - size) // size + 1)]
+
+
+def _bucketed(events, starts: list[datetime], size: timedelta):
+    """``events`` inside the buckets, annotated with their bucket's index (``bucket``)."""
     bucket = Case(
         *(When(timestamp__lt=start + size, then=Value(k)) for k, start in enumerate(starts)),
         output_field=IntegerField(),
     )
-    rows = (
-        events.filter(timestamp__lt=starts[-1] + size)
-        .annotate(bucket=bucket)
-        .values("bucket")
-        .annotate(**_AGGREGATES)
-        .order_by()
-    )
+    return events.filter(timestamp__lt=starts[-1] + size).annotate(bucket=bucket)
+
+
+def _timeseries(events, cutoff: datetime, size: timedelta, window: timedelta):
+    starts = _bucket_starts(cutoff, size, window)
+    rows = _bucketed(events, starts, size).values("bucket").annotate(**_AGGREGATES).order_by()
     by_bucket = {row["bucket"]: row for row in rows}
     series = []
     for k, start in enumerate(starts):
@@ -185,3 +188,49 @@ def control_stats_get(
         stats=totals,
     )
     return response.model_dump(mode="json")
+
+
+def _int_or_text(value):
+    return int(value) if isinstance(value, str) and value.lstrip("-").isdigit() else value
+
+
+def outcomes_by_control(*, time_range: str) -> dict:
+    """The bound tenant's evaluation outcomes over ``time_range`` (a key of ``RANGES``), every
+    agent, per control and bucket, for the operators' overview chart::
+
+        {"time_range": "24h", "bucket_starts": [datetime, ...],
+         "controls": [{"control_id": 7, "control_name": "block-secret",
+                       "buckets": [{"match_count", "non_match_count", "error_count",
+                                    "execution_count"}, ...]}, ...]}
+
+    Buckets as in the stats endpoints (every bucket listed, empty ones as zeros); controls most
+    executed first. One query (scoped manager: another tenant's events are never read).
+    """
+    window, size = RANGES[time_range]
+    cutoff = timezone.now() - window
+    starts = _bucket_starts(cutoff, size, window)
+    events = ControlExecutionEvent.objects.filter(timestamp__gte=cutoff)
+    rows = (
+        _bucketed(events, starts, size)
+        .values("bucket", cid=KT("data__control_id"), cname=KT("data__control_name"))
+        .annotate(**{key: _AGGREGATES[key] for key in _COUNTS})
+        .order_by()
+    )
+    controls: dict[tuple, list[dict]] = {}
+    for row in rows:
+        series = controls.setdefault(
+            (row["cid"], row["cname"]), [dict.fromkeys(_COUNTS, 0) for _ in starts]
+        )
+        series[row["bucket"]] = {key: row[key] for key in _COUNTS}
+    ordered = sorted(
+        controls.items(),
+        key=lambda item: (-sum(b["execution_count"] for b in item[1]), str(item[0][1])),
+    )
+    return {
+        "time_range": time_range,
+        "bucket_starts": starts,
+        "controls": [
+            {"control_id": _int_or_text(cid), "control_name": cname, "buckets": buckets}
+            for (cid, cname), buckets in ordered
+        ],
+    }

@@ -12,15 +12,15 @@
   that carry the target get the controls bound to it through enabled bindings.
 """
 
-from agent_control_models import ControlDefinition
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.fields import TenantForeignKey, TenantManyToManyField
 from tenancy.models import TenantLinkModel, TenantModel, link_fields, link_keys
 
+from .definitions.errors import describe_problems
+from .definitions.parsing import parse_control_data
 from .names import SLUG_NAME_MAX_LENGTH, validate_slug_name
 
 
@@ -54,15 +54,20 @@ class Control(TenantModel):
         ]
 
     def __str__(self):
-        return self.name
+        deleted = ", deleted" if self.deleted_at is not None else ""
+        return f"{self.name} ({self.tenant_id}{deleted})"
 
     def clean(self):
-        if isinstance(self.data, dict) and self.data.get("template") is not None:
-            return  # template-backed controls are validated by the API's template rules
-        try:
-            ControlDefinition.model_validate(self.data)
-        except PydanticValidationError as exc:
-            raise ValidationError({"data": f"Not a valid ControlDefinition: {exc}"}) from exc
+        """The stored definition must parse with the library's models (a template draft as
+        ``UnrenderedTemplateControl``), as every reader of controls requires
+        (``definitions.parsing``). The admin's form checks more, as the API does (templates are
+        rendered, agent-scoped evaluators must exist): ``services.controls.control_data_prepare``.
+        """
+        if self.data is None:
+            return  # a missing or unreadable value is the field's own error
+        parsed = parse_control_data(self.data)
+        if parsed.model is None:
+            raise ValidationError({"data": describe_problems(parsed.problems)})
 
 
 class ControlVersion(TenantModel):
@@ -94,7 +99,9 @@ class ControlVersion(TenantModel):
         ]
 
     def __str__(self):
-        return f"{self.control_id} v{self.version_num} ({self.event_type})"
+        with self._own_tenant():
+            name = self.control.name
+        return f"{name} v{self.version_num}, {self.event_type} ({self.tenant_id})"
 
 
 class Policy(TenantModel):
@@ -115,7 +122,7 @@ class Policy(TenantModel):
         ]
 
     def __str__(self):
-        return self.name
+        return f"{self.name} ({self.tenant_id})"
 
 
 class PolicyControl(TenantLinkModel):
@@ -161,4 +168,6 @@ class ControlBinding(TenantModel):
         ]
 
     def __str__(self):
-        return f"{self.target_type}/{self.target_id} -> control {self.control_id}"
+        with self._own_tenant():
+            name = self.control.name
+        return f"{self.target_type}/{self.target_id} → {name} ({self.tenant_id})"

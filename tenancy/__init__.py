@@ -27,8 +27,16 @@ The package is reusable in any Django project. Its pieces, one idea per module:
                   ``bypass_row_security()``, the one named way past it.
 - ``receivers``   the signal receivers (connections, ``post_migrate``, raw fixture rows).
 - ``compiled``    scoped queries compiled once, run with the bound tenant (hot paths).
-- ``admin``       ``TenantAdminMixin`` / ``TenantInlineMixin`` / ``TenantLinkAdmin``.
-- ``management``  ``tenancy_app_role`` (the app's PostgreSQL role), ``tenancy_distribute`` (Citus).
+- ``admin``       the admin, tenant first: ``TenantAdminMixin`` / ``TenantInlineMixin`` /
+                  ``TenantLinkAdmin``, the tenant chooser, ``TenantModelForm``.
+- ``inventory``   which tenants own rows and how many; a tenant's rows purged as a unit.
+- ``transfer``    a tenant exported to one JSON document and imported back (checked, atomic).
+- ``deferred``    the tenant captured when work is scheduled and restored when it runs
+                  (``on_commit``, thread pools, any scheduler).
+- ``celery_integration`` the tenant in Celery task headers (optional; needs Celery).
+- ``management``  ``tenant_command`` (any command inside a tenant), ``tenant`` (list, export,
+                  import, purge), ``tenancy_app_role`` (the app's PostgreSQL role),
+                  ``tenancy_distribute`` (Citus).
 - ``introspection`` ``is_tenant_model`` / ``tenant_foreign_keys`` (a leaf module).
 - ``checks``      settings and middleware checks ``tenancy.E001``...; the manager checks itself.
 - ``exceptions``  ``InvalidTenantId``, ``CredentialsRefused`` (``AuthenticationFailed``,

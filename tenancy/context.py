@@ -11,6 +11,17 @@ from contextvars import ContextVar, Token
 from .exceptions import NoTenantBound
 from .validators import validate_tenant_id
 
+#: What the fail-closed error tells the reader to do, in code and on the command line.
+WAYS_OUT = (
+    "In code, wrap it in tenancy.context.tenant_context('<tenant id>') (for work that runs later, "
+    "see tenancy.deferred). On the command line, run the command inside a tenant: "
+    "`manage.py tenant_command <tenant id> <command> [args]` (e.g. `manage.py tenant_command "
+    "acme dumpdata agents policies`); `manage.py tenant export <tenant id>` writes every row of "
+    "a tenant. (`dumpdata --all` reads through the unscoped base manager: every tenant on "
+    "SQLite, but no rows on PostgreSQL, where row-level security holds it.) Admin and system "
+    "code that must see every tenant uses the explicitly unscoped manager Model.all_tenants."
+)
+
 _current_tenant_id: ContextVar[str | None] = ContextVar("tenancy_current_tenant_id", default=None)
 
 
@@ -23,11 +34,7 @@ def require_current_tenant_id(purpose: str = "this query") -> str:
     """The bound tenant; raises ``NoTenantBound`` naming ``purpose`` when none is bound."""
     tenant_id = _current_tenant_id.get()
     if tenant_id is None:
-        raise NoTenantBound(
-            f"No tenant is bound for {purpose}. Wrap the code in "
-            "tenancy.context.tenant_context('<tenant id>'), or use the explicitly unscoped "
-            "manager Model.all_tenants in admin and system code."
-        )
+        raise NoTenantBound(f"No tenant is bound for {purpose}. {WAYS_OUT}")
     return tenant_id
 
 

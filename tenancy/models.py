@@ -158,8 +158,14 @@ class TenantLinkModel(TenantModel):
         abstract = True
 
     def __str__(self):
-        parent, other = self.tenant_parent, self.link_other
-        return f"{parent} {getattr(self, f'{parent}_id')} -> {other} {getattr(self, f'{other}_id')}"
+        """``"support-bot-01 → baseline (acme)"``: both ends' names (or model and id), the
+        tenant."""
+        with self._own_tenant():
+            ends = [getattr(self, self.tenant_parent), getattr(self, self.link_other)]
+        left, right = (
+            getattr(row, "name", None) or f"{type(row).__name__} {row.pk}" for row in ends
+        )
+        return f"{left} → {right} ({self.tenant_id})"
 
     @classproperty
     def tenant_parent(cls) -> str:

@@ -4,7 +4,9 @@ error vocabulary covers the reference's, and no module grows past ~300 lines.
 Dependencies point one way (README, "Layout"):
 ``tenancy <- controlplane.api <- policies <- agents``; ``observability`` depends on ``tenancy``
 and ``controlplane.api`` and reads only ``agents.names``; ``credentials`` depends on ``tenancy``
-and ``controlplane.api``, and nothing imports it (settings and the URLconf name it by string).
+and ``controlplane.api``, and nothing imports it (settings and the URLconf name it by string);
+``operators`` (the admin site and its tenant pages) sits on top of every app. The apps' admins
+share the JSON editor ``controlplane.admin_json``, which depends on no app.
 """
 
 import ast
@@ -15,19 +17,29 @@ from agent_control_models.errors import ErrorCode as ReferenceErrorCode
 from controlplane.api.exceptions import ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("tenancy", "controlplane", "policies", "agents", "observability", "credentials")
+PACKAGES = (
+    "tenancy",
+    "controlplane",
+    "policies",
+    "agents",
+    "observability",
+    "credentials",
+    "operators",
+)
 MAX_MODULE_LINES = 320
 
 # package -> the first-party packages (or modules) it may import
 ALLOWED = {
     "tenancy": set(),
     "controlplane.api": {"tenancy"},
-    "policies": {"tenancy", "controlplane.api"},
-    "agents": {"tenancy", "controlplane.api", "policies"},
+    "policies": {"tenancy", "controlplane.api", "controlplane.admin_json"},
+    "agents": {"tenancy", "controlplane.api", "controlplane.admin_json", "policies"},
     "observability": {"tenancy", "controlplane.api", "agents.names"},
     # Plugged in by settings (TENANCY_AUTHENTICATOR) and the URLconf only; no app imports it.
-    "credentials": {"tenancy", "controlplane.api"},
+    "credentials": {"tenancy", "controlplane.api", "controlplane.admin_json"},
+    "operators": {"tenancy", "controlplane.api", "policies", "agents", "observability"},
 }
+LEAVES = ("controlplane.admin_json",)  # read by the apps below operators: imports no app
 
 
 def _modules(package: str):
@@ -72,6 +84,18 @@ def test_apps_depend_in_one_direction():
                 if _first_party(imported) and not _allowed(owner, imported):
                     offending.append(f"{name} imports {imported}")
     assert offending == []
+
+
+def test_modules_read_by_lower_apps_are_leaves():
+    imported = {
+        leaf: sorted(
+            name
+            for name in _imports(leaf, ROOT / f"{leaf.replace('.', '/')}.py")
+            if _first_party(name)
+        )
+        for leaf in LEAVES
+    }
+    assert imported == {leaf: [] for leaf in LEAVES}
 
 
 def test_tenancy_has_no_import_cycle():

@@ -32,6 +32,16 @@ def _items(problems, prefix: tuple) -> list[dict]:
     ]
 
 
+def describe_problems(problems) -> list[str]:
+    """Pydantic's error dicts of a definition as sentences for people (the admin):
+    ``"condition.evaluator.name: Field required"``; an unreadable template draft has none."""
+    lines = [
+        f"{format_field_path(problem.get('loc', ())) or 'definition'}: {problem.get('msg')}"
+        for problem in problems or ()
+    ]
+    return lines or ["Not a readable control definition (an unrendered template draft)."]
+
+
 def corrupted_control(
     *,
     control_id: int,

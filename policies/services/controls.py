@@ -24,13 +24,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from controlplane.api.exceptions import APIError, ErrorCode, error_item, name_conflict
+from controlplane.api.validation import validate_body
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import parse_control_data
 from ..definitions.rendering import render
 from ..definitions.templates import Materialized, materialize
 from ..models import Control, ControlBinding, PolicyControl
-from ..selectors.lookups import control_get, control_name_taken
+from ..selectors.lookups import control_get, control_name_taken, control_not_found
 from ..signals import ask, control_detaching, control_users, control_validating
 from .control_versions import control_version_append
 
@@ -39,6 +40,23 @@ def _check_evaluators(materialized: Materialized) -> None:
     """Let the ``control_validating`` receivers refuse the definition (a draft has none)."""
     if materialized.definition is not None:
         control_validating.send(sender=Control, definition=materialized.definition)
+
+
+def control_data_prepare(data, *, control: Control | None = None) -> dict:
+    """Check a control definition (decoded JSON) exactly as ``PUT /controls`` (``control`` is
+    ``None``) or ``PUT /controls/{id}/data`` (the stored ``control``) would, and return the JSON to
+    store (a raw definition, a rendered template or a disabled draft). Nothing is written. For
+    callers that hold the data without a request, the admin's control form.
+
+    Raises ``APIError``: 422 ``VALIDATION_ERROR`` (the library's errors, fields ``data.*``), 409
+    ``CONTROL_TEMPLATE_CONFLICT``, 422 ``TEMPLATE_*``, and the ``control_validating`` receivers'
+    errors (an agent-scoped evaluator that does not exist).
+    """
+    request = validate_body(SetControlDataRequest, {"data": data})
+    current, control_id = (control.data, control.pk) if control is not None else (None, None)
+    materialized = materialize(request.data, current=current, control_id=control_id)
+    _check_evaluators(materialized)
+    return materialized.stored
 
 
 def control_create(*, request: CreateControlRequest) -> Control:
@@ -226,3 +244,24 @@ def control_delete(*, control_id: int, force: bool) -> dict:
         "dissociated_from_agents": agent_names,
         "detached_target_bindings": binding_ids,
     }
+
+
+def control_restore(*, control_id: int) -> Control:
+    """Undo a soft delete (the admin's restore action) and record "Restored". The links and
+    bindings a forced delete removed are not brought back. Raises 404 ``CONTROL_NOT_FOUND`` (no
+    such control, or not deleted) and 409 ``CONTROL_NAME_CONFLICT`` when an active control of the
+    tenant has taken the name since."""
+    with transaction.atomic():
+        control = (
+            Control.objects.select_for_update()
+            .filter(pk=control_id, deleted_at__isnull=False)
+            .first()
+        )
+        if control is None:
+            raise control_not_found(control_id)
+        if control_name_taken(control.name):
+            raise name_conflict("Control", control.name)
+        control.deleted_at = None
+        control.save(update_fields=["deleted_at", "updated_at"])
+        control_version_append(control=control, event="updated", note="Restored")
+    return control

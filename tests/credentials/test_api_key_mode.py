@@ -5,6 +5,8 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient, RequestFactory
 from django.utils import timezone
 from rest_framework.request import Request
@@ -195,7 +197,10 @@ def test_api_key_mode_under_asgi_reads_the_key_off_the_event_loop(api_key_mode, 
 
     async def run():
         client = AsyncClient()
-        return await client.get("/api/v1/agents", headers={"X-API-Key": key})
+        response = await client.get("/api/v1/agents", headers={"X-API-Key": key})
+        # the test client keeps connections open; close the one of the thread that served it
+        await sync_to_async(connections.close_all)()
+        return response
 
     response = asyncio.run(run())
     assert (response.status_code, response.json()["pagination"]["total"]) == (200, 0)

@@ -13,30 +13,7 @@ does not include ``tenant_id`` makes Citus refuse, and the message says which).
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
-from tenancy.introspection import tenant_foreign_keys
-from tenancy.schema import tenant_models
-
-
-def distribution_order(models: list) -> list:
-    """``models`` ordered so that every tenant foreign key's target comes before its source."""
-    ordered, placed = [], set()
-    pending = list(models)
-    while pending:
-        ready = [
-            model
-            for model in pending
-            if all(
-                field.related_model in placed or field.related_model is model
-                for field in tenant_foreign_keys(model)
-            )
-        ]
-        if not ready:
-            raise CommandError(f"Tenant foreign keys form a cycle among {pending}.")
-        for model in ready:
-            ordered.append(model)
-            placed.add(model)
-            pending.remove(model)
-    return ordered
+from tenancy.inventory import models_parents_first
 
 
 class Command(BaseCommand):
@@ -50,7 +27,11 @@ class Command(BaseCommand):
         connection = connections[database]
         if connection.vendor != "postgresql":
             raise CommandError("Citus is a PostgreSQL extension; this database is not PostgreSQL.")
-        tables = [model._meta.db_table for model in distribution_order(tenant_models())]
+        try:
+            models = models_parents_first()
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        tables = [model._meta.db_table for model in models]
         distributed = set() if dry_run else self.distributed_tables(connection)
         anchor = tables[0]
         for table in tables:

@@ -1,0 +1,146 @@
+"""The operators' tenant pages: every tenant with its counts, and one tenant's overview with its
+recent events and an SVG chart of evaluation outcomes, nothing of another tenant on it."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from observability.stats import outcomes_by_control
+from tenancy.context import tenant_context
+from tests.factories import make_agent, make_control, make_policy
+from tests.tenancy.lifecycle_helpers import make_event
+
+pytestmark = pytest.mark.django_db
+
+ACME_SUMMARY = {"agents": 2, "controls": 2, "policies": 1, "links": 2, "events": 4, "rows": 11}
+
+
+@pytest.fixture
+def two_tenants():
+    """acme: 2 agents, 2 controls, 1 policy, 2 links, 4 recent events; globex: its own names."""
+    now = timezone.now()
+    agent = make_agent("acme", "acme-agent-01")
+    make_agent("acme", "acme-agent-02")
+    guard = make_control("acme", "acme-guard")
+    make_control("acme", "acme-filter")
+    policy = make_policy("acme", "acme-policy")
+    with tenant_context("acme"):
+        agent.policies.add(policy)
+        policy.controls.add(guard)
+    for index, (matched, error) in enumerate(
+        [(True, None), (False, None), (True, None), (None, "boom")]
+    ):
+        make_event(
+            "acme",
+            f"ev-acme-{index}",
+            timestamp=now - timedelta(minutes=5 + index),
+            agent_name="acme-agent-01",
+            control_id=guard.pk,
+            control_name="acme-guard",
+            action="deny",
+            matched=matched,
+            error_message=error,
+        )
+    globex = make_control("globex", "globex-guard")
+    make_agent("globex", "globex-agent-1")
+    make_event(
+        "globex",
+        "ev-globex-0",
+        timestamp=now - timedelta(minutes=3),
+        agent_name="globex-agent-1",
+        control_id=globex.pk,
+        control_name="globex-guard",
+    )
+    return guard
+
+
+def test_tenants_page_lists_every_tenant_with_its_counts(operator, two_tenants):
+    response = operator.get("/admin/tenants/")
+    assert response.status_code == 200
+    assert response.context["tenants"] == [
+        {"tenant_id": "acme", **ACME_SUMMARY},
+        {
+            "tenant_id": "globex",
+            "agents": 1,
+            "controls": 1,
+            "policies": 0,
+            "links": 0,
+            "events": 1,
+            "rows": 3,
+        },
+    ]
+    assert b'href="/admin/tenants/acme/"' in response.content
+
+
+def test_tenant_page_shows_its_counts_events_and_chart_and_nothing_of_another(
+    operator, two_tenants
+):
+    response = operator.get("/admin/tenants/acme/")
+    assert response.status_code == 200
+    overview = response.context["overview"]
+    assert overview["summary"] == {**ACME_SUMMARY, "deleted_controls": 0}
+    assert [event["control_name"] for event in overview["recent_events"]] == ["acme-guard"] * 4
+    assert [(c["control_name"], c["control_id"]) for c in overview["outcomes"]["controls"]] == [
+        ("acme-guard", two_tenants.pk)
+    ]
+    page = response.content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="outcomes-chart"' in page
+    assert 'data-control="acme-guard"' in page
+    assert "globex" not in page
+
+
+def test_the_chart_stacks_matches_non_matches_and_errors_per_bucket(two_tenants):
+    with tenant_context("acme"):
+        outcomes = outcomes_by_control(time_range="1h")
+    assert len(outcomes["bucket_starts"]) == 12
+    (control,) = outcomes["controls"]
+    totals = {
+        key: sum(bucket[key] for bucket in control["buckets"])
+        for key in ("match_count", "non_match_count", "error_count", "execution_count")
+    }
+    assert totals == {
+        "match_count": 2,
+        "non_match_count": 1,
+        "error_count": 1,
+        "execution_count": 4,
+    }
+
+
+def test_a_tenant_without_events_says_so(operator):
+    make_agent("initech", "initech-agent-1")
+    page = operator.get("/admin/tenants/initech/").content.decode()
+    assert "No evaluations in the last 24h." in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/tenants/not%20a%20tenant/", "/admin/tenants/acme/?range=2y"]
+)
+def test_malformed_tenant_or_range_is_404(operator, url):
+    assert operator.get(url).status_code == 404
+
+
+def test_the_range_chooses_the_charts_window(operator, two_tenants):
+    response = operator.get("/admin/tenants/acme/?range=7d")
+    assert response.context["overview"]["time_range"] == "7d"
+    assert len(response.context["overview"]["outcomes"]["bucket_starts"]) == 28
+
+
+def test_the_admin_index_links_to_the_tenants(operator):
+    assert b'href="/admin/tenants/"' in operator.get("/admin/").content
+
+
+def test_staff_without_view_permissions_cannot_see_tenants(client):
+    user = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/tenants/").status_code == 403
+    assert client.get("/admin/tenants/acme/").status_code == 403
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    response = client.get("/admin/tenants/")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/admin/login/?next=/admin/tenants/",
+    )
