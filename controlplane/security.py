@@ -23,7 +23,7 @@ MESSAGE = (
     "secret key."
 )
 HINT = (
-    "Export DJANGO_SECRET_KEY (a long random string, e.g. from `python -c \"import secrets; "
+    'Export DJANGO_SECRET_KEY (a long random string, e.g. from `python -c "import secrets; '
     'print(secrets.token_urlsafe(50))"`), or set DJANGO_DEBUG=1 for local development. '
     "./dev exports a generated local key on its own."
 )

@@ -18,7 +18,6 @@ goes through the scoped managers, so another tenant's agent is exactly a missing
 from agent_control_models.server import (
     AgentControlsResponse,
     GetAgentResponse,
-    InitAgentRequest,
     InitAgentResponse,
     ListAgentsResponse,
     PatchAgentRequest,
@@ -37,6 +36,7 @@ from controlplane.api.validation import validate_body, validate_query
 from policies.definitions.effective import controls_body, matches_state
 from policies.definitions.parsing import parse_control_rows
 
+from ..limits import InitAgentRequest
 from ..queries import AgentControlsQuery, ListAgentsQuery, PageQuery
 from ..responses import EvaluatorSchemaItem, ListEvaluatorsResponse
 from ..selectors.agent_list import agent_list
@@ -44,7 +44,7 @@ from ..selectors.details import agent_detail_get, agent_evaluator_get, agent_eva
 from ..selectors.effective import agent_control_rows
 from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
-from .params import agent_name_from_path, check_name_length, clamp_limit
+from .params import agent_name_from_path, clamp_limit
 
 
 @extend_schema(tags=["agents"])
@@ -76,7 +76,6 @@ class AgentViewSet(viewsets.ViewSet):
         ``SCHEMA_INCOMPATIBLE`` (strict), 422 ``CORRUPTED_DATA``. See ``agent_register``.
         """
         body = validate_body(InitAgentRequest, request.data)
-        check_name_length(request.data.get("agent", {}).get("agent_name"), body.agent.agent_name)
         registration = agent_register(request=body)
         return Response(
             {

@@ -1,16 +1,13 @@
 """Agent names in paths and bodies, and the page size of the agent routes.
 
 ``agent_name_from_path`` normalises like the reference's ``normalize_agent_name_or_422``;
-``check_name_length`` refuses a name longer than the column (a 500 in the reference, a 422 here);
 ``clamp_limit`` clamps a page size to 1..100 (the agent routes clamp where the control routes
 refuse).
 """
 
-from typing import Any
+from controlplane.api.exceptions import APIError, ErrorCode, error_item
 
-from controlplane.api.exceptions import APIError, ErrorCode, error_item, validation_error
-
-from ..names import AGENT_NAME_MAX_LENGTH, normalize_name
+from ..names import normalize_name
 
 AGENT_NAME_HINT = (
     "Agent names must be at least 10 characters and may only contain letters, digits, ':', "
@@ -33,16 +30,6 @@ def agent_name_from_path(raw: str, *, field: str = "agent_name") -> str:
             hint=AGENT_NAME_HINT,
             errors=[error_item("Agent", field, "invalid_format", str(exc), raw)],
         ) from exc
-
-
-def check_name_length(raw: Any, name: str) -> None:
-    """422 ``VALIDATION_ERROR`` at ``agent.agent_name`` when ``name`` is longer than the column."""
-    if len(name) > AGENT_NAME_MAX_LENGTH:
-        message = f"agent_name must be at most {AGENT_NAME_MAX_LENGTH} characters long"
-        item = error_item(
-            "Agent", "agent.agent_name", "value_error", f"Value error, {message}", raw
-        )
-        raise validation_error([item])
 
 
 def clamp_limit(limit: int) -> int:

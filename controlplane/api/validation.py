@@ -2,33 +2,71 @@
 
 The reference server validates bodies, path and query parameters with these same models, so using
 them keeps field paths, codes and messages identical (``shared/API.md`` section 0.1). Every failure
-raises ``APIError`` 422 ``VALIDATION_ERROR`` with one ``errors[]`` item per problem; ``gather``
+raises ``APIError`` 422 ``VALIDATION_ERROR`` with one ``errors[]`` item per problem; so does an
+unexpected exception raised inside a model's validator (``INVALID_INPUT_ERRORS``: the library's
+validators assume the types they check, and ``{"decision": {}}`` makes one raise ``TypeError``):
+whatever the validator chokes on is the caller's input, never a 500. ``gather``
 reports the failures of several parts of one request together, as FastAPI does.
 """
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pydantic
 from django.http import QueryDict
 
-from .exceptions import APIError, ErrorCode, pydantic_errors, validation_error
+from .exceptions import APIError, ErrorCode, error_item, pydantic_errors, validation_error
 from .parsers import check_storable
 
 _INT = pydantic.TypeAdapter(int)
 
+#: What a model validator raises when the input is not the shape it assumes (pydantic turns only
+#: ``ValueError`` and ``AssertionError`` raised in validators into a ``ValidationError``).
+INVALID_INPUT_ERRORS = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError)
 
-def validate_body[ModelT: pydantic.BaseModel](model: type[ModelT], data: Any) -> ModelT:
-    """Validate a JSON request body (``request.data``) against ``model``.
+
+def _invalid_input(exc: Exception) -> APIError:
+    """422 for an exception a validator raised on the input (see the module docstring)."""
+    message = f"Invalid input: the value could not be validated ({type(exc).__name__})."
+    return validation_error([error_item("Request", "body", "invalid_input", message)])
+
+
+def validate_body[ModelT: pydantic.BaseModel](
+    model: type[ModelT], data: Any, *, strict_types: bool = True
+) -> ModelT:
+    """Validate a JSON request body (``request.data``) against ``model``. With ``strict_types``
+    JSON types must match the schema (``"enabled": 0`` or ``"offset": "3"`` is a 422, as the
+    OpenAPI document says, where the reference coerces them; enums and date-times are read from
+    their JSON strings).
 
     Raises ``APIError`` 422 whose ``errors[].field`` is the pydantic location without a ``body``
     prefix (``agent.agent_name``, ``data.condition.evaluator.pattern``).
     """
     try:
         # from_attributes: a non-object body is reported as FastAPI does (model_attributes_type).
-        return model.model_validate(data, from_attributes=True)
+        validated = model.model_validate(data, from_attributes=True)
     except pydantic.ValidationError as exc:
         raise validation_error(pydantic_errors(exc)) from exc
+    except INVALID_INPUT_ERRORS as exc:
+        raise _invalid_input(exc) from exc
+    if strict_types:
+        # The lax pass above gives the reference's errors; this one refuses what it coerced.
+        check_json_types(model, data, ())
+    return validated
+
+
+def check_json_types(model: type[pydantic.BaseModel], value: Any, prefix: tuple) -> None:
+    """Re-validate ``value`` (a part of a body already validated) strictly against ``model``:
+    for models whose own validators validate a nested part laxly (``CreateControlRequest.data``
+    goes through a before-validator), so ``"enabled": 0`` there is a 422 like everywhere else.
+    Errors are located under ``prefix`` (``("data",)``)."""
+    try:
+        model.model_validate_json(json.dumps(value), strict=True)
+    except pydantic.ValidationError as exc:
+        raise validation_error(pydantic_errors(exc, prefix=prefix)) from exc
+    except INVALID_INPUT_ERRORS as exc:
+        raise _invalid_input(exc) from exc
 
 
 def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: QueryDict) -> ModelT:
@@ -39,6 +77,8 @@ def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: Quer
         return model.model_validate({key: params.get(key) for key in params})
     except pydantic.ValidationError as exc:
         raise validation_error(pydantic_errors(exc, prefix=("query",))) from exc
+    except INVALID_INPUT_ERRORS as exc:
+        raise _invalid_input(exc) from exc
 
 
 def int_from_path(raw: str, name: str) -> int:

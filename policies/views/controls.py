@@ -37,7 +37,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from controlplane.api.openapi import documented, path_int, query_parameters
-from controlplane.api.validation import gather, int_from_path, validate_body, validate_query
+from controlplane.api.validation import (
+    check_json_types,
+    gather,
+    int_from_path,
+    validate_body,
+    validate_query,
+)
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import ParsedControl, parse_control_data
@@ -61,9 +67,13 @@ def control_schema() -> dict:
 
 
 def _definition_body[ModelT: pydantic.BaseModel](model: type[ModelT], data) -> ModelT:
-    """Validate a body whose ``data`` is a control definition; template input is refused."""
+    """Validate a body whose ``data`` is a control definition (JSON types strictly, as the
+    OpenAPI document says); template input is refused."""
     refuse_template_input(data)
-    return validate_body(model, data)
+    body = validate_body(model, data)
+    if isinstance(body.data, ControlDefinition):
+        check_json_types(ControlDefinition, data["data"], ("data",))
+    return body
 
 
 def _parsed(control: Control) -> ParsedControl:
