@@ -7,8 +7,8 @@
 
 Sanitising, as the reference: ``errors[].value`` strings and objects become ``"[REDACTED]"``;
 ``detail`` and ``hint`` have whitespace collapsed and are cut to 500 characters; a 5xx keeps only a
-fixed safe ``detail`` (``DATABASE_ERROR`` / ``INTERNAL_ERROR``, the latter quoting an 8-character
-``request_id``).
+fixed safe ``detail`` (``DATABASE_ERROR`` / ``DATABASE_UNAVAILABLE`` / ``INTERNAL_ERROR``, the last
+quoting an 8-character ``request_id``).
 """
 
 from datetime import UTC, datetime
@@ -23,6 +23,8 @@ MAX_PUBLIC_TEXT = 500
 REDACTED = "[REDACTED]"
 GENERIC_INTERNAL_DETAIL = "An unexpected error occurred. Please try again or contact support."
 GENERIC_DATABASE_DETAIL = "A database error occurred while processing the request."
+UNAVAILABLE_DETAIL = "The database is unavailable. Retry the request later."
+UNAVAILABLE_HINT = "Retry after the number of seconds in the Retry-After header."
 ERROR_TYPE_BASE = "https://agentcontrol.dev/errors/"
 
 REASONS = {
@@ -35,7 +37,12 @@ REASONS = {
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
+    414: "URITooLong",
+    417: "ExpectationFailed",
+    431: "RequestHeaderFieldsTooLarge",
     500: "InternalError",
+    501: "NotImplemented",
+    503: "ServiceUnavailable",
 }
 # Titles of the codes the reference's table does not have.
 EXTRA_TITLES = {
@@ -43,6 +50,7 @@ EXTRA_TITLES = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
     ErrorCode.PAYLOAD_TOO_LARGE: "Payload Too Large",
     ErrorCode.VALIDATION_ERROR: "Validation Error",
+    ErrorCode.DATABASE_UNAVAILABLE: "Database Unavailable",
 }
 
 
@@ -91,7 +99,9 @@ def _present(pairs) -> dict:
 def render(error: APIError, *, instance: str | None) -> dict:
     """The sanitised envelope of ``error`` as a dict; ``instance`` is the request path."""
     status, code = error.status_code, error.error_code
-    if status >= 500:
+    if code == ErrorCode.DATABASE_UNAVAILABLE:
+        detail, errors, hint = UNAVAILABLE_DETAIL, None, UNAVAILABLE_HINT
+    elif status >= 500:
         generic = GENERIC_DATABASE_DETAIL if code == ErrorCode.DATABASE_ERROR else None
         detail = generic or GENERIC_INTERNAL_DETAIL
         errors = None

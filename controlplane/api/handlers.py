@@ -2,18 +2,23 @@
 ``handler400`` / ``handler404`` / ``handler500``.
 
 ``to_api_error`` translates any exception into an ``APIError`` (one small translator per kind of
-exception, tried in order); ``controlplane.api.envelope.render`` renders it. Database errors and
-crashes are logged and answered 500 with a generic ``detail``; nothing is re-raised, so no HTML
-error page reaches an API client.
+exception, tried in order); ``controlplane.api.envelope.render`` renders it. A database that cannot
+be reached (connection refused or lost, PostgreSQL shutting down or out of connection slots, no pool
+connection within ``DB_POOL_TIMEOUT``, SQLite locked or unopenable) is 503
+``DATABASE_UNAVAILABLE`` with ``Retry-After`` (every write runs in one transaction, so a request
+that failed this way is whole or absent, and may be retried). Other database errors and crashes are logged and answered 500 with
+a generic ``detail``; nothing is re-raised, so no HTML error page reaches an API client.
 
 Deliberate difference from the reference: unknown routes (404 ``RESOURCE_NOT_FOUND``) and wrong
 methods (405 ``METHOD_NOT_ALLOWED``) use the envelope too, where it answers ``{"detail": ...}``.
 """
 
 import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 
+import psycopg
 import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -82,7 +87,31 @@ def _invalid_tenant(exc: InvalidTenantId) -> APIError:
     return APIError(400, ErrorCode.VALIDATION_ERROR, detail, errors=[item], hint=TENANT_HEADER_HINT)
 
 
+RETRY_AFTER_SECONDS = 5
+# SQLSTATEs of a server that cannot serve now: class 08 (connection exceptions), admin or crash
+# shutdown, starting up, too many connections.
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+UNAVAILABLE_SQLITE_MESSAGES = ("database is locked", "unable to open database file")
+
+
+def is_database_unavailable(exc: DatabaseError) -> bool:
+    """True when ``exc`` (a Django ``DatabaseError``) says the database could not be reached,
+    judged from the driver's exception it wraps: a psycopg ``OperationalError`` without a
+    SQLSTATE (refused, lost, pool timeout) or with one of ``UNAVAILABLE_SQLSTATES``, or SQLite
+    busy / unopenable."""
+    cause = exc.__cause__
+    if isinstance(cause, psycopg.OperationalError):
+        return cause.sqlstate is None or cause.sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    if isinstance(cause, sqlite3.OperationalError):
+        return str(cause) in UNAVAILABLE_SQLITE_MESSAGES
+    return False
+
+
 def _database_error(exc: DatabaseError) -> APIError:
+    if is_database_unavailable(exc):
+        logger.warning("Database unavailable: %s", exc)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return APIError(503, ErrorCode.DATABASE_UNAVAILABLE, "", details=False, headers=headers)
     logger.error("Database error", exc_info=exc)
     return APIError(500, ErrorCode.DATABASE_ERROR, "", details=False)
 
@@ -131,12 +160,14 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     request = context.get("request")
     error = to_api_error(exc)
     body = render(error, instance=request.path if request is not None else None)
-    return Response(body, status=error.status_code)
+    return Response(body, status=error.status_code, headers=error.headers)
 
 
 def error_response(request, error: APIError) -> JsonResponse:
     """The envelope of ``error`` as a plain Django response (for middleware and URL handlers)."""
-    return JsonResponse(render(error, instance=request.path), status=error.status_code)
+    return JsonResponse(
+        render(error, instance=request.path), status=error.status_code, headers=error.headers
+    )
 
 
 def bad_request(request, exception=None):
