@@ -4,7 +4,7 @@
 characters from ``[a-z0-9:_-]``; we also cap the length at 255 (the column size), which the reference
 leaves to the database (a 500 there, a 422 here), and accept as input exactly what
 ``AGENT_NAME_INPUT_PATTERN`` (documented in the OpenAPI) says: letters of either case, digits,
-``:``, ``_`` and ``-``, with spaces or tabs around (Python's ``lower()`` would also turn a few
+``:``, ``_`` and ``-``, with spaces or tabs around, as the OpenAPI document says (Python's ``lower()`` would also turn a few
 non-ASCII letters such as the Kelvin sign into ASCII; those are refused).
 """
 
@@ -14,7 +14,7 @@ from agent_control_models.agent import normalize_agent_name
 from django.core.exceptions import ValidationError
 
 AGENT_NAME_MAX_LENGTH = 255
-AGENT_NAME_INPUT_PATTERN = r"^[ \t]*[A-Za-z0-9:_-]{10,255}[ \t]*$"
+AGENT_NAME_INPUT_PATTERN = rf"^[ \t]*[A-Za-z0-9:_-]{{10,{AGENT_NAME_MAX_LENGTH}}}[ \t]*$"
 _INPUT = re.compile(AGENT_NAME_INPUT_PATTERN)
 INVALID_CHARACTERS = "agent_name may only contain lowercase letters, digits, ':', '_' or '-'"
 

@@ -204,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # The step stage ("pre"/"post") appears in several models; document it once.
     "ENUM_NAME_OVERRIDES": {"StageEnum": ["pre", "post"]},
+    # Every operation documents its error responses (the envelope), controlplane.api.openapi.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "controlplane.api.openapi.document_errors",
+    ],
 }
 
 LOGGING = {

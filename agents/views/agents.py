@@ -44,7 +44,7 @@ from ..selectors.details import agent_detail_get, agent_evaluator_get, agent_eva
 from ..selectors.effective import agent_control_rows
 from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
-from .params import agent_name_from_path, clamp_limit
+from .params import AGENT_NAME, agent_name_from_path, clamp_limit
 
 
 @extend_schema(tags=["agents"])
@@ -86,7 +86,7 @@ class AgentViewSet(viewsets.ViewSet):
             }
         )
 
-    @documented("get_agent", GetAgentResponse)
+    @documented("get_agent", GetAgentResponse, parameters=[AGENT_NAME])
     def retrieve(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}`` -> ``{"agent", "steps", "evaluators"}`` (``null``s kept).
 
@@ -94,7 +94,9 @@ class AgentViewSet(viewsets.ViewSet):
         """
         return Response(agent_detail_get(name=agent_name_from_path(agent_name)))
 
-    @documented("patch_agent", PatchAgentResponse, request=PatchAgentRequest)
+    @documented(
+        "patch_agent", PatchAgentResponse, request=PatchAgentRequest, parameters=[AGENT_NAME]
+    )
     def partial_update(self, request: Request, agent_name: str) -> Response:
         """``PATCH /agents/{agent_name}`` ``{"remove_steps", "remove_evaluators"}`` ->
         ``{"steps_removed", "evaluators_removed"}`` (idempotent). See ``agent_patch``."""
@@ -104,7 +106,7 @@ class AgentViewSet(viewsets.ViewSet):
     @documented(
         "list_agent_controls",
         AgentControlsResponse,
-        parameters=query_parameters(AgentControlsQuery),
+        parameters=[AGENT_NAME, *query_parameters(AgentControlsQuery)],
     )
     @action(detail=True, methods=["get"])
     def controls(self, request: Request, agent_name: str) -> HttpResponse:
@@ -135,7 +137,9 @@ class AgentViewSet(viewsets.ViewSet):
         return HttpResponse(controls_body(rows), content_type="application/json")
 
     @documented(
-        "list_agent_evaluators", ListEvaluatorsResponse, parameters=query_parameters(PageQuery)
+        "list_agent_evaluators",
+        ListEvaluatorsResponse,
+        parameters=[AGENT_NAME, *query_parameters(PageQuery)],
     )
     @action(detail=True, methods=["get"])
     def evaluators(self, request: Request, agent_name: str) -> Response:
@@ -147,7 +151,7 @@ class AgentViewSet(viewsets.ViewSet):
         limit = clamp_limit(query.limit)
         return Response(agent_evaluator_list(name=name, cursor=query.cursor, limit=limit))
 
-    @documented("get_agent_evaluator", EvaluatorSchemaItem)
+    @documented("get_agent_evaluator", EvaluatorSchemaItem, parameters=[AGENT_NAME])
     @action(detail=True, methods=["get"], url_path="evaluators/<str:evaluator_name>")
     def evaluator(self, request: Request, agent_name: str, evaluator_name: str) -> Response:
         """``GET /agents/{agent_name}/evaluators/{evaluator_name}`` ->

@@ -25,10 +25,11 @@ from controlplane.api.openapi import documented, path_int
 from controlplane.api.validation import int_from_path
 
 from ..services import associations as services
-from .params import agent_name_from_path
+from .params import AGENT_NAME, agent_name_from_path
 
-POLICY_ID = [path_int("policy_id")]
-CONTROL_ID = [path_int("control_id")]
+NAME = [AGENT_NAME]
+POLICY_ID = [AGENT_NAME, path_int("policy_id")]
+CONTROL_ID = [AGENT_NAME, path_int("control_id")]
 SUCCESS = {"success": True}
 
 
@@ -63,7 +64,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         _call(services.agent_remove_policy, agent_name, policy_id=policy_id)
         return Response(SUCCESS)
 
-    @documented("get_agent_policies", GetAgentPoliciesResponse)
+    @documented("get_agent_policies", GetAgentPoliciesResponse, parameters=NAME)
     @action(detail=True, methods=["get"])
     def policies(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/policies`` -> ``{"policy_ids": [int, ...]}`` (ascending);
@@ -72,7 +73,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         return Response({"policy_ids": services.agent_policy_ids(agent_name=name)})
 
     @policies.mapping.delete
-    @documented("remove_all_agent_policies", AssocResponse)
+    @documented("remove_all_agent_policies", AssocResponse, parameters=NAME)
     def policies_unlink(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policies`` -> ``{"success": true}``; 404
         ``AGENT_NOT_FOUND``."""
@@ -87,7 +88,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         old = _call(services.agent_set_policy, agent_name, policy_id=policy_id)
         return Response({"success": True, "old_policy_id": old})
 
-    @documented("get_agent_policy", GetPolicyResponse)
+    @documented("get_agent_policy", GetPolicyResponse, parameters=NAME)
     @action(detail=True, methods=["get"])
     def policy(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}/policy`` (compatibility) -> ``{"policy_id": int}`` (the
@@ -96,7 +97,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         return Response({"policy_id": services.agent_policy_id(agent_name=name)})
 
     @policy.mapping.delete
-    @documented("delete_agent_policy", DeletePolicyResponse)
+    @documented("delete_agent_policy", DeletePolicyResponse, parameters=NAME)
     def policy_unassign(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policy`` (compatibility; removes every link) ->
         ``{"success": true}``; 404 ``AGENT_NOT_FOUND``, or ``POLICY_NOT_FOUND`` if none."""

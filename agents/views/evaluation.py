@@ -40,7 +40,5 @@ class EvaluationViewSet(viewsets.ViewSet):
         (unknown agent, or another tenant's); 422 ``VALIDATION_ERROR`` (body, e.g. a ``tool`` step
         whose ``input`` is not an object), ``CORRUPTED_DATA``, ``EVALUATION_FAILED``. Evaluator
         crashes are reported inside ``errors[]``, never as an HTTP error."""
-        # Not strict_types: the step may carry lone surrogates that JSON text cannot, and its
-        # typed fields are strings, which pydantic never coerces.
-        evaluation = validate_body(EvaluationRequest, request.data, strict_types=False)
+        evaluation = validate_body(EvaluationRequest, request.data)
         return Response(step_evaluate(request=evaluation))

@@ -5,18 +5,29 @@ them keeps field paths, codes and messages identical (``shared/API.md`` section 
 raises ``APIError`` 422 ``VALIDATION_ERROR`` with one ``errors[]`` item per problem; so does an
 unexpected exception raised inside a model's validator (``INVALID_INPUT_ERRORS``: the library's
 validators assume the types they check, and ``{"decision": {}}`` makes one raise ``TypeError``):
-whatever the validator chokes on is the caller's input, never a 500. ``gather``
-reports the failures of several parts of one request together, as FastAPI does.
+whatever the validator chokes on is the caller's input, never a 500. Bodies are then checked
+against the JSON Schema that the OpenAPI document shows (``check_json_types``): the document is
+the contract, and what pydantic would coerce is refused. ``gather`` reports the failures of
+several parts of one request together, as FastAPI does.
 """
 
-import json
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+import jsonschema
 import pydantic
 from django.http import QueryDict
 
-from .exceptions import APIError, ErrorCode, error_item, pydantic_errors, validation_error
+from .accepted import accepted_schema
+from .exceptions import (
+    APIError,
+    ErrorCode,
+    error_item,
+    format_field_path,
+    pydantic_errors,
+    validation_error,
+)
 from .parsers import check_storable
 
 _INT = pydantic.TypeAdapter(int)
@@ -35,10 +46,10 @@ def _invalid_input(exc: Exception) -> APIError:
 def validate_body[ModelT: pydantic.BaseModel](
     model: type[ModelT], data: Any, *, strict_types: bool = True
 ) -> ModelT:
-    """Validate a JSON request body (``request.data``) against ``model``. With ``strict_types``
-    JSON types must match the schema (``"enabled": 0`` or ``"offset": "3"`` is a 422, as the
-    OpenAPI document says, where the reference coerces them; enums and date-times are read from
-    their JSON strings).
+    """Validate a JSON request body (``request.data``) against ``model``: first as the reference
+    does (pydantic, lax: its errors are the reference's), then, with ``strict_types``, against the
+    model's JSON Schema (``check_json_types``), so what the OpenAPI document excludes is a 422
+    even where the reference coerces it (``"enabled": 0``, ``"offset": "3"``).
 
     Raises ``APIError`` 422 whose ``errors[].field`` is the pydantic location without a ``body``
     prefix (``agent.agent_name``, ``data.condition.evaluator.pattern``).
@@ -51,22 +62,45 @@ def validate_body[ModelT: pydantic.BaseModel](
     except INVALID_INPUT_ERRORS as exc:
         raise _invalid_input(exc) from exc
     if strict_types:
-        # The lax pass above gives the reference's errors; this one refuses what it coerced.
-        check_json_types(model, data, ())
+        check_json_types(model, data)
     return validated
 
 
-def check_json_types(model: type[pydantic.BaseModel], value: Any, prefix: tuple) -> None:
-    """Re-validate ``value`` (a part of a body already validated) strictly against ``model``:
-    for models whose own validators validate a nested part laxly (``CreateControlRequest.data``
-    goes through a before-validator), so ``"enabled": 0`` there is a 422 like everywhere else.
-    Errors are located under ``prefix`` (``("data",)``)."""
-    try:
-        model.model_validate_json(json.dumps(value), strict=True)
-    except pydantic.ValidationError as exc:
-        raise validation_error(pydantic_errors(exc, prefix=prefix)) from exc
-    except INVALID_INPUT_ERRORS as exc:
-        raise _invalid_input(exc) from exc
+@cache
+def _schema_validator(model: type[pydantic.BaseModel]) -> jsonschema.protocols.Validator:
+    """A JSON Schema validator of ``model``'s documented schema (built once per model)."""
+    schema = accepted_schema(model.model_json_schema())
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "type":
+        return f"Input should be of JSON type {error.validator_value!r}"
+    message = str(error.message)
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+def check_json_types(model: type[pydantic.BaseModel], value: Any, prefix: tuple = ()) -> None:
+    """Validate ``value`` against ``model``'s JSON Schema, the one the OpenAPI document shows:
+    what pydantic's lax validation (or a model's before-validator) would coerce or let through
+    (``"enabled": 0``, ``"offset": "3"``, ``"actions": {}``) is a 422 like everything else the
+    schema excludes. Errors (code = the JSON Schema keyword) are located under ``prefix``."""
+    errors = sorted(
+        _schema_validator(model).iter_errors(value), key=lambda e: [str(p) for p in e.path]
+    )
+    if errors:
+        raise validation_error(
+            [
+                error_item(
+                    "Request",
+                    format_field_path((*prefix, *error.absolute_path)) or "body",
+                    str(error.validator),
+                    _schema_message(error),
+                    error.instance,
+                )
+                for error in errors
+            ]
+        )
 
 
 def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: QueryDict) -> ModelT:

@@ -47,6 +47,7 @@ from controlplane.api.validation import (
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import ParsedControl, parse_control_data
+from ..definitions import templates as documented_as
 from ..definitions.templates import refuse_template_input
 from ..models import Control
 from ..queries import DeleteControlQuery, ListControlsQuery, ListVersionsQuery
@@ -70,9 +71,8 @@ def _definition_body[ModelT: pydantic.BaseModel](model: type[ModelT], data) -> M
     """Validate a body whose ``data`` is a control definition (JSON types strictly, as the
     OpenAPI document says); template input is refused."""
     refuse_template_input(data)
-    body = validate_body(model, data)
-    if isinstance(body.data, ControlDefinition):
-        check_json_types(ControlDefinition, data["data"], ("data",))
+    body = validate_body(model, data, strict_types=False)
+    check_json_types(ControlDefinition, data["data"], ("data",))
     return body
 
 
@@ -92,7 +92,7 @@ class ControlViewSet(viewsets.ViewSet):
 
     lookup_field = "control_id"
 
-    @documented("create_control", CreateControlResponse, request=CreateControlRequest)
+    @documented("create_control", CreateControlResponse, request=documented_as.CreateControlRequest)
     def create(self, request: Request) -> Response:
         """``PUT /controls`` -> ``{"control_id": int}``; 409 ``CONTROL_NAME_CONFLICT``, 422
         ``VALIDATION_ERROR`` (name, definition, built-in evaluator config, template input), and
@@ -118,7 +118,9 @@ class ControlViewSet(viewsets.ViewSet):
         return Response({"schema": control_schema()})
 
     @documented(
-        "validate_control_data", ValidateControlDataResponse, request=ValidateControlDataRequest
+        "validate_control_data",
+        ValidateControlDataResponse,
+        request=documented_as.ValidateControlDataRequest,
     )
     @action(detail=False, methods=["post"])
     def validate(self, request: Request) -> Response:
@@ -181,7 +183,7 @@ class ControlViewSet(viewsets.ViewSet):
     @documented(
         "set_control_data",
         SetControlDataResponse,
-        request=SetControlDataRequest,
+        request=documented_as.SetControlDataRequest,
         parameters=[CONTROL_ID],
     )
     def set_data(self, request: Request, control_id: str) -> Response:
