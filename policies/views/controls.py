@@ -45,9 +45,9 @@ from controlplane.api.validation import (
     validate_query,
 )
 
+from ..definitions import templates as documented_as
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import ParsedControl, parse_control_data
-from ..definitions import templates as documented_as
 from ..definitions.templates import refuse_template_input
 from ..models import Control
 from ..queries import DeleteControlQuery, ListControlsQuery, ListVersionsQuery
