@@ -193,7 +193,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Agents, controls and policies for AI-agent guardrails, wire-compatible with the "
         "agent-control server 8.15 v1 REST API. Every row belongs to the tenant named by the "
-        "X-Tenant-Id header (default 'default-tenant')."
+        "X-Tenant-Id header (default 'default-tenant'). Request bodies must match the schemas "
+        "below (JSON types are strict), numbers must be finite, strings must not contain NUL "
+        "(U+0000); errors use the Problem envelope."
     ),
     "VERSION": "1.0.0",
     # OpenAPI 3.1: the pydantic models' JSON Schema (optional fields as {"type": "null"}) is valid.
