@@ -12,7 +12,8 @@ Environment variables (defaults in brackets):
   clients' own idle timeouts (httpx: 5 s; load balancers: 60 s), so the server never closes a
   connection just as a client reuses it (gunicorn's default of 2 s lost 1-3 requests in 10,000).
 - ``WEB_TIMEOUT`` [30]: seconds a request may run before its worker is restarted.
-- ``WEB_ACCESS_LOG`` [``-``, stdout]: access log path; ``WEB_LOG_LEVEL`` [info].
+- ``WEB_ACCESS_LOG`` [``-``, stdout]: access log path, empty for none (benchmarks);
+  ``WEB_LOG_LEVEL`` [info].
 
 Nothing is written outside the process: no control socket (gunicorn 25+ would create
 ``$XDG_RUNTIME_DIR/gunicorn.ctl`` or ``~/.gunicorn/gunicorn.ctl``), no pid file.
@@ -41,7 +42,7 @@ limit_request_field_size = 8190
 control_socket_disable = True
 pidfile = None
 
-accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 # client, request line, status, bytes, milliseconds, tenant header, user agent
