@@ -122,36 +122,31 @@ class IsolationMachine(RuleBasedStateMachine):
             ):
                 linked.discard(control)
 
+    def link(self, tenant, path, *, owned: bool) -> bool:
+        """POST a link: 200 when the tenant owns both ends, else 404 like a missing row."""
+        self.call("post", path, tenant=tenant, expect=200 if owned else 404)
+        return owned
+
     @rule(tenant=st.sampled_from(TENANTS), data=st.data())
     def link_control_to_policy(self, tenant, data):
         policy = data.draw(st.sampled_from(self.policy_ids))
         control = data.draw(st.sampled_from(self.control_ids))
         mine = self.model[tenant]
-        ok = policy in mine.policies and control in mine.controls
-        path = f"/api/v1/policies/{policy}/controls/{control}"
-        self.call("post", path, tenant=tenant, expect=200 if ok else 404)
-        if ok:
+        owned = policy in mine.policies and control in mine.controls
+        if self.link(tenant, f"/api/v1/policies/{policy}/controls/{control}", owned=owned):
             mine.policies[policy].add(control)
 
     @rule(tenant=st.sampled_from(TENANTS), name=st.sampled_from(AGENT_NAMES), data=st.data())
-    def link_policy_to_agent(self, tenant, name, data):
-        policy = data.draw(st.sampled_from(self.policy_ids))
+    def link_to_agent(self, tenant, name, data):
+        kind = data.draw(st.sampled_from(("policies", "controls")))
+        target = data.draw(
+            st.sampled_from(self.policy_ids if kind == "policies" else self.control_ids)
+        )
         mine = self.model[tenant]
-        ok = name in mine.agents and policy in mine.policies
-        path = f"/api/v1/agents/{name}/policies/{policy}"
-        self.call("post", path, tenant=tenant, expect=200 if ok else 404)
-        if ok:
-            mine.agents[name].add(policy)
-
-    @rule(tenant=st.sampled_from(TENANTS), name=st.sampled_from(AGENT_NAMES), data=st.data())
-    def link_control_to_agent(self, tenant, name, data):
-        control = data.draw(st.sampled_from(self.control_ids))
-        mine = self.model[tenant]
-        ok = name in mine.agents and control in mine.controls
-        path = f"/api/v1/agents/{name}/controls/{control}"
-        self.call("post", path, tenant=tenant, expect=200 if ok else 404)
-        if ok:
-            mine.direct[name].add(control)
+        owned_targets = mine.policies if kind == "policies" else mine.controls
+        owned = name in mine.agents and target in owned_targets
+        if self.link(tenant, f"/api/v1/agents/{name}/{kind}/{target}", owned=owned):
+            (mine.agents if kind == "policies" else mine.direct)[name].add(target)
 
     @invariant()
     def every_listing_matches_the_model(self):

@@ -1,7 +1,8 @@
 """Each process holds a bounded number of PostgreSQL connections, whatever the load: Django's
 native pool (``DATABASES["default"]["OPTIONS"]["pool"]``, sized by ``DB_POOL_MAX_SIZE``).
 
-``CONCURRENT`` requests start at once in threads of this process (as gunicorn's threads would) while
+``CONCURRENT`` requests start at once in threads of this process (as gunicorn's threads would;
+``tests.concurrency.at_once``) while
 a separate connection samples ``pg_stat_activity`` for the test database: the process never holds
 more than the pool's ``max_size``, and every request succeeds (the others wait for a connection).
 """
@@ -9,16 +10,13 @@ more than the pool's ``max_size``, and every request succeeds (the others wait f
 import threading
 
 import psycopg
-import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the pool is PostgreSQL's"),
-    pytest.mark.django_db(transaction=True),
-]
+from tests.concurrency import at_once, postgres_concurrency
+
+pytestmark = postgres_concurrency("the pool is PostgreSQL's")
 
 CONCURRENT = 40
 
@@ -34,8 +32,7 @@ def test_concurrent_requests_never_hold_more_connections_than_the_pool_max():
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     database = connection.settings_dict["NAME"]
-    sampled, statuses, done = [], [], threading.Event()
-    barrier = threading.Barrier(CONCURRENT)
+    sampled, done = [], threading.Event()
 
     def sample():
         with psycopg.connect(**{**params, "autocommit": True}) as probe:
@@ -48,27 +45,16 @@ def test_concurrent_requests_never_hold_more_connections_than_the_pool_max():
                 sampled.append(count)
 
     def request(index):
-        barrier.wait()
-        try:
-            response = Client().post(
-                "/api/v1/agents/initAgent",
-                {"agent": {"agent_name": f"pool-agent-{index:04d}"}},
-                content_type="application/json",
-                headers={"X-Tenant-Id": f"tenant-{index % 3}"},
-            )
-            statuses.append(response.status_code)
-        finally:
-            # What a server's request_finished does (the test client leaves it out): the
-            # connection goes back to the pool.
-            connections.close_all()
+        body = {"agent": {"agent_name": f"pool-agent-{index:04d}"}}
+        headers = {"X-Tenant-Id": f"tenant-{index % 3}"}
+        response = Client().post(
+            "/api/v1/agents/initAgent", body, content_type="application/json", headers=headers
+        )
+        return response.status_code
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    workers = [threading.Thread(target=request, args=(i,)) for i in range(CONCURRENT)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    statuses = at_once(CONCURRENT, request)
     done.set()
     sampler.join()
 
