@@ -73,11 +73,16 @@ def _schema_validator(model: type[pydantic.BaseModel]) -> jsonschema.protocols.V
     return jsonschema.validators.validator_for(schema)(schema)
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
+def _schema_problem(error: jsonschema.ValidationError) -> tuple[str, str]:
+    """``(code, message)`` of a JSON Schema error: the keyword that failed (an ``anyOf`` of types,
+    such as ``boolean | null``, is reported as ``type``) and a message of at most 200 chars."""
+    types = [sub.validator_value for sub in error.context or () if sub.validator == "type"]
+    if error.validator in ("anyOf", "oneOf") and types and len(types) == len(error.context):
+        return "type", "Input should be of JSON type " + " or ".join(repr(t) for t in types)
     if error.validator == "type":
-        return f"Input should be of JSON type {error.validator_value!r}"
+        return "type", f"Input should be of JSON type {error.validator_value!r}"
     message = str(error.message)
-    return message if len(message) <= 200 else message[:197] + "..."
+    return str(error.validator), message if len(message) <= 200 else message[:197] + "..."
 
 
 def check_json_types(model: type[pydantic.BaseModel], value: Any, prefix: tuple = ()) -> None:
@@ -89,18 +94,12 @@ def check_json_types(model: type[pydantic.BaseModel], value: Any, prefix: tuple 
         _schema_validator(model).iter_errors(value), key=lambda e: [str(p) for p in e.path]
     )
     if errors:
-        raise validation_error(
-            [
-                error_item(
-                    "Request",
-                    format_field_path((*prefix, *error.absolute_path)) or "body",
-                    str(error.validator),
-                    _schema_message(error),
-                    error.instance,
-                )
-                for error in errors
-            ]
-        )
+        items = []
+        for error in errors:
+            field = format_field_path((*prefix, *error.absolute_path)) or "body"
+            code, message = _schema_problem(error)
+            items.append(error_item("Request", field, code, message, error.instance))
+        raise validation_error(items)
 
 
 def validate_query[ModelT: pydantic.BaseModel](model: type[ModelT], params: QueryDict) -> ModelT:
