@@ -1,10 +1,16 @@
-"""Agent names, normalised and validated exactly like the agent-control libraries.
+"""Agent names, normalised and validated like the agent-control libraries.
 
 ``agent_control_models.agent.normalize_agent_name`` trims and lower-cases, then requires at least 10
 characters from ``[a-z0-9:_-]``; we also cap the length at 255 (the column size), which the reference
-leaves to the database (a 500 there, a 422 here). ``agent_name_from_path`` is the API's form: the
-reference's ``normalize_agent_name_or_422`` (agent routes' paths, the stats routes' query).
+leaves to the database (a 500 there, a 422 here), and accept as input exactly what
+``AGENT_NAME_INPUT_PATTERN`` (documented in the OpenAPI) says: letters of either case, digits,
+``:``, ``_`` and ``-``, with spaces or tabs around (Python's ``lower()`` would also turn a few
+non-ASCII letters such as the Kelvin sign into ASCII; those are refused). ``agent_name_from_path``
+is the API's form: the reference's ``normalize_agent_name_or_422`` (agent routes' paths, the stats
+routes' query).
 """
+
+import re
 
 from agent_control_models.agent import normalize_agent_name
 from django.core.exceptions import ValidationError
@@ -12,6 +18,9 @@ from django.core.exceptions import ValidationError
 from controlplane.api.exceptions import APIError, ErrorCode, error_item
 
 AGENT_NAME_MAX_LENGTH = 255
+AGENT_NAME_INPUT_PATTERN = rf"^[ \t]*[A-Za-z0-9:_-]{{10,{AGENT_NAME_MAX_LENGTH}}}[ \t]*$"
+_INPUT = re.compile(AGENT_NAME_INPUT_PATTERN)
+INVALID_CHARACTERS = "agent_name may only contain lowercase letters, digits, ':', '_' or '-'"
 
 
 def normalize_name(value: str) -> str:
@@ -19,6 +28,8 @@ def normalize_name(value: str) -> str:
     normalized = normalize_agent_name(str(value))
     if len(normalized) > AGENT_NAME_MAX_LENGTH:
         raise ValueError(f"agent_name must be at most {AGENT_NAME_MAX_LENGTH} characters long")
+    if not _INPUT.fullmatch(str(value)):
+        raise ValueError(INVALID_CHARACTERS)
     return normalized
 
 

@@ -8,15 +8,19 @@ from typing import Annotated, Literal
 
 import pydantic
 
+from .names import AGENT_NAME_INPUT_PATTERN
+
 DEFAULT_LIMIT = 20
 
 TargetPart = Annotated[str, pydantic.StringConstraints(min_length=1, max_length=255)]
 
 
 class ListAgentsQuery(pydantic.BaseModel):
-    """``GET /agents``."""
+    """``GET /agents``; ``cursor`` is an agent name (checked by the view, documented here)."""
 
-    cursor: str | None = None
+    cursor: str | None = pydantic.Field(
+        None, json_schema_extra={"pattern": f"^$|{AGENT_NAME_INPUT_PATTERN}"}
+    )
     limit: int = DEFAULT_LIMIT
     name: str | None = None
 

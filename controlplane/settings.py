@@ -1,12 +1,20 @@
 """Settings of the control plane.
 
-Environment variables (all optional):
+Environment variables (all optional; README, "Configuration" lists them with their defaults):
 
 - ``DATABASE_URL``: a dj-database-url URL; default ``sqlite:///<repo>/db.sqlite3``. For PostgreSQL
   use ``postgresql://user@127.0.0.1:5432/name`` (psycopg 3).
-- ``CONN_MAX_AGE``: seconds a database connection is kept open (default 60; 0 closes per request).
-- ``DJANGO_SECRET_KEY``: set it in production; when unset, a fixed, public development key is
-  used (whatever ``DJANGO_DEBUG`` says).
+- PostgreSQL connections come from Django's native pool (psycopg_pool), one pool per process:
+  ``DB_POOL_MAX_SIZE`` (default ``WEB_THREADS``, so every request thread can hold one),
+  ``DB_POOL_MIN_SIZE`` (default 0), ``DB_POOL_MAX_IDLE`` (seconds an idle connection is kept,
+  default 60) and ``DB_POOL_TIMEOUT`` (seconds a request waits for a connection before it is
+  answered 503 ``DATABASE_UNAVAILABLE``, default 10). ``DB_POOL_MAX_SIZE=0`` turns the pool off.
+- ``CONN_MAX_AGE``: seconds a connection outlives its request when there is no pool (default 60
+  on SQLite, 0 on PostgreSQL without a pool); it must be 0 with the pool.
+- ``WEB_THREADS``: threads per server process (``controlplane/gunicorn.conf.py`` reads it too).
+- ``DJANGO_SECRET_KEY``: required when ``DJANGO_DEBUG`` is off; the server refuses to start with
+  the public development key then (``controlplane.security``). ``./dev`` generates a local key
+  in the git-ignored ``.secret_key`` once and exports it, so nothing needs exporting locally.
 - ``DJANGO_DEBUG``: ``1`` to enable debug pages (default off, so errors keep the API envelope).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost,[::1]``.
 - ``CONTROLPLANE_AUTH_MODE``: ``none`` (default; the ``X-Tenant-Id`` header is trusted:
@@ -18,6 +26,8 @@ Environment variables (all optional):
   ``role``): the ``jwt`` mode (``credentials.identity_tokens``).
 - ``CONTROLPLANE_RUNTIME_TOKEN_SECRET`` (>= 32 bytes; unset: the runtime token exchange answers 503)
   and ``CONTROLPLANE_RUNTIME_TOKEN_TTL`` (seconds, default 300): runtime tokens.
+- ``DJANGO_SECURE_SSL``: ``1`` behind a TLS-terminating proxy that sets ``X-Forwarded-Proto``:
+  redirects to HTTPS, secure cookies, HSTS (``check --deploy`` expects it).
 
 The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) keep their defaults from
 ``tenancy.conf``; ``TENANCY_AUTHENTICATOR`` and ``TENANCY_FAILURE_VIEW`` plug in the credentials app
@@ -28,13 +38,18 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from controlplane.security import DEVELOPMENT_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-controlplane-development-key-change-me"
-)
-DEBUG = os.environ.get("DJANGO_DEBUG", "") in {"1", "true", "True", "yes"}
+TRUE = {"1", "true", "True", "yes"}
+
+# The public development key: refused when DEBUG is off (controlplane.security, check
+# controlplane.E001, and at WSGI/ASGI start-up).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+DEBUG = os.environ.get("DJANGO_DEBUG", "") in TRUE
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -42,6 +57,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    "controlplane",  # first: its runserver reads a body without Content-Type as JSON
     # django.contrib.admin with the operators' site (tenant overview) as admin.site.
     "operators.apps.OperatorsAdminConfig",
     "django.contrib.auth",
@@ -62,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "controlplane.api.middleware.ServerVersionMiddleware",
     "tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,28 +138,46 @@ TEMPLATES = [
 WSGI_APPLICATION = "controlplane.wsgi.application"
 ASGI_APPLICATION = "controlplane.asgi.application"
 
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
+
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every statement is sent with its tenant setting (tenancy.rls), which a server-side cursor
-    # (DECLARE ... CURSOR) cannot carry; PgBouncer in transaction mode needs this too.
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (runserver is threaded) wait for the lock instead of failing with
-    # "database is locked": write-ahead log, transactions that take the write lock up front, and
-    # a busy timeout.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
+_DB = DATABASES["default"]
+if _DB["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers (several threads and processes) wait for the lock instead of failing
+    # with "database is locked": write-ahead log, transactions that take the write lock up front,
+    # and a busy timeout.
+    _DB["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+    _DB.setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif _DB["ENGINE"] == "django.db.backends.postgresql":
+    # A bounded pool per process: at most DB_POOL_MAX_SIZE connections whatever the load; a
+    # request that waits DB_POOL_TIMEOUT seconds for one is answered 503 DATABASE_UNAVAILABLE.
+    _DB["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+    # Every statement is sent with its tenant setting (tenancy.rls), which a server-side cursor
+    # (DECLARE ... CURSOR) cannot carry; PgBouncer in transaction mode needs this too.
+    _DB["DISABLE_SERVER_SIDE_CURSORS"] = True
+    _POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", str(WEB_THREADS)))
+    if _POOL_MAX_SIZE > 0:
+        if _DB["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured(
+                "CONN_MAX_AGE must be 0 with the connection pool (DB_POOL_MAX_SIZE > 0): the pool "
+                "keeps connections open. Unset CONN_MAX_AGE, or set DB_POOL_MAX_SIZE=0."
+            )
+        _DB.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "0")),
+            "max_size": _POOL_MAX_SIZE,
+            "max_idle": float(os.environ.get("DB_POOL_MAX_IDLE", "60")),
+            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        }
 
 # Request bodies up to 10 MiB (1,000 observability events with metadata); larger ones are a 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -161,10 +196,28 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Static files (admin, Swagger UI) are served by WhiteNoise under every server. ./dev serve and
+# the README's production command collect them into STATIC_ROOT (git-ignored) at start-up, where
+# they are also compressed; the finders are a fallback, so a command that skipped collectstatic
+# (./dev manage runserver, the test client) still renders the admin and Swagger UI.
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Project-level assets (the admin's JSON editor, controlplane/admin_json.py).
-STATICFILES_DIRS = [BASE_DIR / "controlplane" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Behind a TLS-terminating proxy (DJANGO_SECURE_SSL=1): HTTPS only, secure cookies, HSTS.
+if os.environ.get("DJANGO_SECURE_SSL", "") in TRUE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -187,7 +240,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Agents, controls and policies for AI-agent guardrails, wire-compatible with the "
         "agent-control server 8.15 v1 REST API. Every row belongs to the tenant named by the "
-        "X-Tenant-Id header (default 'default-tenant')."
+        "X-Tenant-Id header (default 'default-tenant'). Request bodies must match the schemas "
+        "below (JSON types are strict), numbers must be finite, strings must not contain NUL "
+        "(U+0000); errors use the Problem envelope."
     ),
     "VERSION": "1.0.0",
     # OpenAPI 3.1: the pydantic models' JSON Schema (optional fields as {"type": "null"}) is valid.
@@ -198,6 +253,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # The step stage ("pre"/"post") appears in several models; document it once.
     "ENUM_NAME_OVERRIDES": {"StageEnum": ["pre", "post"]},
+    # Every operation documents its error responses (the envelope), controlplane.api.openapi.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "controlplane.api.openapi.document_errors",
+    ],
 }
 
 LOGGING = {

@@ -96,6 +96,12 @@ class ModeAuthenticator:
 
     header_mode = ResolverAuthenticator()
 
+    @property
+    def requires_credentials(self) -> bool:
+        """True in the credential modes (``api_key``, ``jwt``): the OpenAPI document then says
+        that every protected operation needs one."""
+        return auth_mode() != "none"
+
     def authenticate(self, request: HttpRequest) -> Principal | None:
         mode = auth_mode()
         if mode == "none":

@@ -31,7 +31,12 @@ CREDENTIALS_OPTIONAL_ATTR = "tenancy_credentials_optional"
 
 @runtime_checkable
 class Authenticator(Protocol):
-    """Anything with ``authenticate(request) -> Principal | None`` (see the module docstring)."""
+    """Anything with ``authenticate(request) -> Principal | None`` (see the module docstring).
+
+    An authenticator may also say whether callers must present a credential
+    (``requires_credentials``, read with ``getattr``; absent means ``True``): the OpenAPI document
+    uses it to say whether anonymous calls are accepted.
+    """
 
     def authenticate(self, request: HttpRequest) -> Principal | None: ...
 
@@ -44,6 +49,8 @@ class ResolverAuthenticator:
     Always returns a ``Principal`` (kind ``"resolver"``); raises ``InvalidTenantId`` for a
     malformed tenant id and ``ImproperlyConfigured`` when the resolver returns a non-string.
     """
+
+    requires_credentials = False
 
     def authenticate(self, request: HttpRequest) -> Principal:
         tenant_id = get_tenant_resolver().resolve(request)

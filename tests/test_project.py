@@ -13,7 +13,8 @@ def test_migrations_are_up_to_date():
     assert out.getvalue().strip() == "No changes detected"
 
 
-def test_manage_py_check_passes():
+def test_manage_py_check_passes(settings):
+    settings.SECRET_KEY = "a-deployment-key"  # what ./dev exports; the development key is E001
     out = StringIO()
     call_command("check", stdout=out)
     assert out.getvalue().strip() == "System check identified no issues (0 silenced)."

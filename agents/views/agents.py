@@ -18,7 +18,6 @@ goes through the scoped managers, so another tenant's agent is exactly a missing
 from agent_control_models.server import (
     AgentControlsResponse,
     GetAgentResponse,
-    InitAgentRequest,
     InitAgentResponse,
     ListAgentsResponse,
     PatchAgentRequest,
@@ -39,6 +38,7 @@ from policies.definitions.effective import controls_body, matches_state
 from policies.definitions.parsing import parse_control_rows
 from policies.targets import target_of
 
+from ..limits import InitAgentRequest
 from ..names import agent_name_from_path
 from ..queries import AgentControlsQuery, ListAgentsQuery, PageQuery
 from ..responses import EvaluatorSchemaItem, ListEvaluatorsResponse
@@ -47,7 +47,7 @@ from ..selectors.details import agent_detail_get, agent_evaluator_get, agent_eva
 from ..selectors.effective import agent_control_rows
 from ..selectors.lookups import REGISTERED_HINT, agent_id_get
 from ..services import agent_patch, agent_register
-from .params import check_name_length, clamp_limit
+from .params import AGENT_NAME, clamp_limit
 
 
 @extend_schema(tags=["agents"])
@@ -82,7 +82,6 @@ class AgentViewSet(viewsets.ViewSet):
         pair adds the controls bound to that target. See ``agent_register``.
         """
         body = validate_body(InitAgentRequest, request.data)
-        check_name_length(request.data.get("agent", {}).get("agent_name"), body.agent.agent_name)
         target = target_of(body.target_type, body.target_id)
         registration = agent_register(request=body, target=target)
         return Response(
@@ -94,7 +93,7 @@ class AgentViewSet(viewsets.ViewSet):
             }
         )
 
-    @documented("get_agent", GetAgentResponse)
+    @documented("get_agent", GetAgentResponse, parameters=[AGENT_NAME])
     @requires(Operation.AGENTS_READ)
     def retrieve(self, request: Request, agent_name: str) -> Response:
         """``GET /agents/{agent_name}`` -> ``{"agent", "steps", "evaluators"}`` (``null``s kept).
@@ -103,7 +102,9 @@ class AgentViewSet(viewsets.ViewSet):
         """
         return Response(agent_detail_get(name=agent_name_from_path(agent_name)))
 
-    @documented("patch_agent", PatchAgentResponse, request=PatchAgentRequest)
+    @documented(
+        "patch_agent", PatchAgentResponse, request=PatchAgentRequest, parameters=[AGENT_NAME]
+    )
     @requires(Operation.AGENTS_UPDATE)
     def partial_update(self, request: Request, agent_name: str) -> Response:
         """``PATCH /agents/{agent_name}`` ``{"remove_steps", "remove_evaluators"}`` ->
@@ -114,7 +115,7 @@ class AgentViewSet(viewsets.ViewSet):
     @documented(
         "list_agent_controls",
         AgentControlsResponse,
-        parameters=query_parameters(AgentControlsQuery),
+        parameters=[AGENT_NAME, *query_parameters(AgentControlsQuery)],
     )
     @action(detail=True, methods=["get"])
     @requires(Operation.AGENTS_READ)
@@ -148,7 +149,9 @@ class AgentViewSet(viewsets.ViewSet):
         return HttpResponse(controls_body(rows), content_type="application/json")
 
     @documented(
-        "list_agent_evaluators", ListEvaluatorsResponse, parameters=query_parameters(PageQuery)
+        "list_agent_evaluators",
+        ListEvaluatorsResponse,
+        parameters=[AGENT_NAME, *query_parameters(PageQuery)],
     )
     @action(detail=True, methods=["get"])
     @requires(Operation.AGENTS_READ)
@@ -161,7 +164,7 @@ class AgentViewSet(viewsets.ViewSet):
         limit = clamp_limit(query.limit)
         return Response(agent_evaluator_list(name=name, cursor=query.cursor, limit=limit))
 
-    @documented("get_agent_evaluator", EvaluatorSchemaItem)
+    @documented("get_agent_evaluator", EvaluatorSchemaItem, parameters=[AGENT_NAME])
     @action(detail=True, methods=["get"], url_path="evaluators/<str:evaluator_name>")
     @requires(Operation.AGENTS_READ)
     def evaluator(self, request: Request, agent_name: str, evaluator_name: str) -> Response:

@@ -27,9 +27,11 @@ from controlplane.api.validation import int_from_path
 
 from ..names import agent_name_from_path
 from ..services import associations as services
+from .params import AGENT_NAME
 
-POLICY_ID = [path_int("policy_id")]
-CONTROL_ID = [path_int("control_id")]
+NAME = [AGENT_NAME]
+POLICY_ID = [AGENT_NAME, path_int("policy_id")]
+CONTROL_ID = [AGENT_NAME, path_int("control_id")]
 SUCCESS = {"success": True}
 
 
@@ -66,7 +68,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         _call(services.agent_remove_policy, agent_name, policy_id=policy_id)
         return Response(SUCCESS)
 
-    @documented("get_agent_policies", GetAgentPoliciesResponse)
+    @documented("get_agent_policies", GetAgentPoliciesResponse, parameters=NAME)
     @action(detail=True, methods=["get"])
     @requires(Operation.AGENTS_READ)
     def policies(self, request: Request, agent_name: str) -> Response:
@@ -76,7 +78,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         return Response({"policy_ids": services.agent_policy_ids(agent_name=name)})
 
     @policies.mapping.delete
-    @documented("remove_all_agent_policies", AssocResponse)
+    @documented("remove_all_agent_policies", AssocResponse, parameters=NAME)
     @requires(Operation.AGENTS_UPDATE)
     def policies_unlink(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policies`` -> ``{"success": true}``; 404
@@ -93,7 +95,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         old = _call(services.agent_set_policy, agent_name, policy_id=policy_id)
         return Response({"success": True, "old_policy_id": old})
 
-    @documented("get_agent_policy", GetPolicyResponse)
+    @documented("get_agent_policy", GetPolicyResponse, parameters=NAME)
     @action(detail=True, methods=["get"])
     @requires(Operation.AGENTS_READ)
     def policy(self, request: Request, agent_name: str) -> Response:
@@ -103,7 +105,7 @@ class AgentLinkViewSet(viewsets.ViewSet):
         return Response({"policy_id": services.agent_policy_id(agent_name=name)})
 
     @policy.mapping.delete
-    @documented("delete_agent_policy", DeletePolicyResponse)
+    @documented("delete_agent_policy", DeletePolicyResponse, parameters=NAME)
     @requires(Operation.AGENTS_UPDATE)
     def policy_unassign(self, request: Request, agent_name: str) -> Response:
         """``DELETE /agents/{agent_name}/policy`` (compatibility; removes every link) ->

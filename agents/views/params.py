@@ -1,29 +1,24 @@
 """Agent names in paths and bodies, and the page size of the agent routes.
 
-Agent names in paths are normalised by ``agents.names.agent_name_from_path``;
-``check_name_length`` refuses a name longer than the column (a 500 in the reference, a 422 here);
+Agent names in paths are normalised by ``agents.names.agent_name_from_path`` (``AGENT_NAME``
+documents it as a path parameter);
 ``clamp_limit`` clamps a page size to 1..100 (the agent routes clamp where the control routes
 refuse).
 """
 
-from typing import Any
+from controlplane.api.openapi import path_string
 
-from controlplane.api.exceptions import error_item, validation_error
-
-from ..names import AGENT_NAME_MAX_LENGTH
-
-
-def check_name_length(raw: Any, name: str) -> None:
-    """422 ``VALIDATION_ERROR`` at ``agent.agent_name`` when ``name`` is longer than the column."""
-    if len(name) > AGENT_NAME_MAX_LENGTH:
-        message = f"agent_name must be at most {AGENT_NAME_MAX_LENGTH} characters long"
-        item = error_item(
-            "Agent", "agent.agent_name", "value_error", f"Value error, {message}", raw
-        )
-        raise validation_error([item])
-
+from ..names import AGENT_NAME_INPUT_PATTERN
 
 MAX_LIMIT = 100
+
+#: The ``{agent_name}`` path parameter as documented: what ``agent_name_from_path`` accepts.
+AGENT_NAME = path_string(
+    "agent_name",
+    {"pattern": AGENT_NAME_INPUT_PATTERN},
+    "The agent's name: 10-255 letters, digits, ':', '_' or '-' (case-insensitive; surrounding "
+    "spaces are trimmed).",
+)
 
 
 def clamp_limit(limit: int) -> int:

@@ -7,8 +7,8 @@
 
 Sanitising, as the reference: ``errors[].value`` strings and objects become ``"[REDACTED]"``;
 ``detail`` and ``hint`` have whitespace collapsed and are cut to 500 characters; a 5xx keeps only a
-fixed safe ``detail`` (``DATABASE_ERROR`` / ``AUTH_MISCONFIGURED`` / anything else, the latter
-quoting an 8-character ``request_id`` when it has one).
+fixed safe ``detail`` (``DATABASE_ERROR`` / ``DATABASE_UNAVAILABLE`` / ``AUTH_MISCONFIGURED`` /
+anything else, the last quoting an 8-character ``request_id`` when it has one).
 """
 
 from datetime import UTC, datetime
@@ -29,6 +29,8 @@ GENERIC_DETAILS = {
     ErrorCode.DATABASE_ERROR: GENERIC_DATABASE_DETAIL,
     ErrorCode.AUTH_MISCONFIGURED: GENERIC_AUTH_DETAIL,
 }
+UNAVAILABLE_DETAIL = "The database is unavailable. Retry the request later."
+UNAVAILABLE_HINT = "Retry after the number of seconds in the Retry-After header."
 ERROR_TYPE_BASE = "https://agentcontrol.dev/errors/"
 
 REASONS = {
@@ -41,7 +43,11 @@ REASONS = {
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
+    414: "URITooLong",
+    417: "ExpectationFailed",
+    431: "RequestHeaderFieldsTooLarge",
     500: "InternalError",
+    501: "NotImplemented",
     502: "InternalError",
     503: "ServiceUnavailable",
 }
@@ -51,6 +57,7 @@ EXTRA_TITLES = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
     ErrorCode.PAYLOAD_TOO_LARGE: "Payload Too Large",
     ErrorCode.VALIDATION_ERROR: "Validation Error",
+    ErrorCode.DATABASE_UNAVAILABLE: "Database Unavailable",
 }
 
 
@@ -99,7 +106,9 @@ def _present(pairs) -> dict:
 def render(error: APIError, *, instance: str | None) -> dict:
     """The sanitised envelope of ``error`` as a dict; ``instance`` is the request path."""
     status, code = error.status_code, error.error_code
-    if status >= 500:
+    if code == ErrorCode.DATABASE_UNAVAILABLE:
+        detail, errors, hint = UNAVAILABLE_DETAIL, None, UNAVAILABLE_HINT
+    elif status >= 500:
         detail = GENERIC_DETAILS.get(code, GENERIC_INTERNAL_DETAIL)
         errors = None
         hint = (

@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 
 
 VALIDATION_HINT = "Check the 'errors' array for field-level validation details."
@@ -77,8 +78,9 @@ class APIError(drf_exceptions.APIException):
     ``status`` (HTTP), ``error_code`` (an ``ErrorCode``; anything else is a ``TypeError``),
     ``detail`` (what happened and what to change), ``errors`` (list of ``{resource, field, code,
     message, value?}`` dicts), ``hint``, the resource ``kind``/``name`` for ``details`` (omitted
-    when ``details=False``), ``request_id`` (quoted by 500 ``INTERNAL_ERROR``), and the
-    ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as the reference).
+    when ``details=False``), ``request_id`` (quoted by 500 ``INTERNAL_ERROR``), the
+    ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as the reference), and
+    extra response ``headers`` (``Retry-After`` of 503 ``DATABASE_UNAVAILABLE``).
     """
 
     def __init__(
@@ -94,6 +96,7 @@ class APIError(drf_exceptions.APIException):
         details: bool = True,
         request_id: str | None = None,
         challenge: str | None = None,
+        headers: dict[str, str] | None = None,
     ):
         if not isinstance(error_code, ErrorCode):
             raise TypeError(f"APIError needs an ErrorCode member, got {error_code!r}.")
@@ -107,6 +110,7 @@ class APIError(drf_exceptions.APIException):
         self.details = details
         self.request_id = request_id
         self.challenge = challenge
+        self.headers = headers or {}
 
 
 def error_item(

@@ -3,18 +3,23 @@
 (``tenancy_failure``: requests refused before any view runs).
 
 ``to_api_error`` translates any exception into an ``APIError`` (one small translator per kind of
-exception, tried in order); ``controlplane.api.envelope.render`` renders it. Database errors and
-crashes are logged and answered 500 with a generic ``detail``; nothing is re-raised, so no HTML
-error page reaches an API client.
+exception, tried in order); ``controlplane.api.envelope.render`` renders it. A database that cannot
+be reached (connection refused or lost, PostgreSQL shutting down or out of connection slots, no pool
+connection within ``DB_POOL_TIMEOUT``, SQLite locked or unopenable) is 503
+``DATABASE_UNAVAILABLE`` with ``Retry-After`` (every write runs in one transaction, so a request
+that failed this way is whole or absent, and may be retried). Other database errors and crashes are logged and answered 500 with
+a generic ``detail``; nothing is re-raised, so no HTML error page reaches an API client.
 
 Deliberate difference from the reference: unknown routes (404 ``RESOURCE_NOT_FOUND``) and wrong
 methods (405 ``METHOD_NOT_ALLOWED``) use the envelope too, where it answers ``{"detail": ...}``.
 """
 
 import logging
+import sqlite3
 import uuid
 from collections.abc import Callable
 
+import psycopg
 import pydantic
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -95,7 +100,31 @@ def _refused_credentials(exc: CredentialsRefused) -> APIError:
     )
 
 
+RETRY_AFTER_SECONDS = 5
+# SQLSTATEs of a server that cannot serve now: class 08 (connection exceptions), admin or crash
+# shutdown, starting up, too many connections.
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+UNAVAILABLE_SQLITE_MESSAGES = ("database is locked", "unable to open database file")
+
+
+def is_database_unavailable(exc: DatabaseError) -> bool:
+    """True when ``exc`` (a Django ``DatabaseError``) says the database could not be reached,
+    judged from the driver's exception it wraps: a psycopg ``OperationalError`` without a
+    SQLSTATE (refused, lost, pool timeout) or with one of ``UNAVAILABLE_SQLSTATES``, or SQLite
+    busy / unopenable."""
+    cause = exc.__cause__
+    if isinstance(cause, psycopg.OperationalError):
+        return cause.sqlstate is None or cause.sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    if isinstance(cause, sqlite3.OperationalError):
+        return str(cause) in UNAVAILABLE_SQLITE_MESSAGES
+    return False
+
+
 def _database_error(exc: DatabaseError) -> APIError:
+    if is_database_unavailable(exc):
+        logger.warning("Database unavailable: %s", exc)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return APIError(503, ErrorCode.DATABASE_UNAVAILABLE, "", details=False, headers=headers)
     logger.error("Database error", exc_info=exc)
     return APIError(500, ErrorCode.DATABASE_ERROR, "", details=False)
 
@@ -140,8 +169,11 @@ def to_api_error(exc: BaseException) -> APIError:
     return APIError(500, ErrorCode.INTERNAL_ERROR, "", details=False, request_id=request_id)
 
 
-def _with_challenge(response, error: APIError):
-    """Every 401 carries ``WWW-Authenticate`` (``ApiKey`` unless the error names another)."""
+def _with_headers(response, error: APIError):
+    """The error's own headers (``Retry-After``), and on every 401 ``WWW-Authenticate``
+    (``ApiKey`` unless the error names another challenge)."""
+    for name, value in error.headers.items():
+        response[name] = value
     if error.status_code == 401:
         response["WWW-Authenticate"] = error.challenge or "ApiKey"
     return response
@@ -152,13 +184,13 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     request = context.get("request")
     error = to_api_error(exc)
     body = render(error, instance=request.path if request is not None else None)
-    return _with_challenge(Response(body, status=error.status_code), error)
+    return _with_headers(Response(body, status=error.status_code), error)
 
 
 def error_response(request, error: APIError) -> JsonResponse:
     """The envelope of ``error`` as a plain Django response (for middleware and URL handlers)."""
     response = JsonResponse(render(error, instance=request.path), status=error.status_code)
-    return _with_challenge(response, error)
+    return _with_headers(response, error)
 
 
 def tenancy_failure(request, exception: Exception) -> JsonResponse:

@@ -1,14 +1,17 @@
 """``StrictJSONParser``: JSON request bodies that both databases can store.
 
-DRF's ``JSONParser`` accepts three things that only fail later, as a 500: strings with a NUL
+DRF's ``JSONParser`` accepts four things that only fail later, as a 500: strings with a NUL
 character (PostgreSQL refuses them in text and jsonb), strings with an unpaired UTF-16 surrogate
-(``"\\udc00"``: PostgreSQL refuses them, SQLite stores them and later reads crash), and nesting so
-deep that parsing or serialising recurses out. This parser answers all three up front with a 422
-``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing to the same.
+(``"\\udc00"``: PostgreSQL refuses them, SQLite stores them and later reads crash), numbers too
+large for a double (``1e400`` parses as infinity, which jsonb refuses and JSON cannot write back),
+and nesting so deep that parsing or serialising recurses out. This parser answers all four up front
+with a 422 ``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing to the
+same.
 ``check_storable`` is also applied to query parameters (``controlplane.api.validation``).
 ``TransientJSONParser`` skips the storage checks for bodies that are only evaluated.
 """
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +20,7 @@ from rest_framework.parsers import JSONParser
 from .exceptions import error_item, format_field_path, validation_error
 
 MAX_DEPTH = 64
+NON_FINITE = "Number is out of range: JSON numbers must be finite (at most about 1.8e308)."
 
 
 def _string_problem(value: str) -> str | None:
@@ -32,8 +36,8 @@ def _string_problem(value: str) -> str | None:
 
 
 def unstorable(value: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
-    """Yield ``(path, code, message)`` for each string that cannot be stored and for nesting
-    deeper than ``MAX_DEPTH``; iterative, so it never recurses itself."""
+    """Yield ``(path, code, message)`` for each string or number that cannot be stored and for
+    nesting deeper than ``MAX_DEPTH``; iterative, so it never recurses itself."""
     stack = [(value, prefix, 0)]
     while stack:
         item, path, depth = stack.pop()
@@ -44,6 +48,8 @@ def unstorable(value: Any, prefix: tuple = ()) -> Iterator[tuple[tuple, str, str
             problem = _string_problem(item)
             if problem:
                 yield path, "invalid_string", problem
+        elif isinstance(item, float) and not math.isfinite(item):
+            yield path, "non_finite_number", NON_FINITE
         elif isinstance(item, dict):
             for key, child in item.items():
                 problem = _string_problem(key)
@@ -92,7 +98,7 @@ class StrictJSONParser(JSONParser):
 
 class TransientJSONParser(StrictJSONParser):
     """For bodies that are evaluated, never stored (``POST /evaluation``): NUL characters,
-    unpaired surrogates and deep nesting are legitimate agent data there, as in the reference;
-    only a parse that recurses out is refused."""
+    unpaired surrogates, huge numbers and deep nesting are legitimate agent data there, as in the
+    reference; only a parse that recurses out is refused."""
 
     check_storage = False

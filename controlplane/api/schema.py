@@ -10,14 +10,20 @@ when its declared model is.
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import is_list_serializer
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+
+from tenancy.authentication import get_authenticator
+from tenancy.validators import TENANT_ID_MAX_LENGTH
 
 from .operations import PUBLIC, declared_operation, view_handler
 
+#: A tenant id (``tenancy.validators``) with the spaces or tabs the resolver strips around it, or
+#: nothing (blank: the default tenant).
+TENANT_HEADER_PATTERN = rf"^[ \t]*([A-Za-z0-9._:-]{{1,{TENANT_ID_MAX_LENGTH}}}[ \t]*)?$"
+
 TENANT_HEADER = OpenApiParameter(
     "X-Tenant-Id",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": TENANT_HEADER_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -37,7 +43,8 @@ class PrincipalAuthenticationScheme(OpenApiAuthenticationExtension):
     """Documents ``controlplane.api.auth.PrincipalAuthentication`` as two alternative schemes,
     so Swagger UI's Authorize button sets them: ``ApiKeyAuth`` (``X-API-Key``, api_key mode) and
     ``BearerAuth`` (``Authorization: Bearer``, jwt mode and runtime tokens). Public operations
-    carry no security requirement."""
+    carry no security requirement; where the configured authenticator takes calls without a
+    credential (header mode), the empty requirement says so."""
 
     target_class = "controlplane.api.auth.PrincipalAuthentication"
     name = ["ApiKeyAuth", "BearerAuth"]
@@ -45,7 +52,10 @@ class PrincipalAuthenticationScheme(OpenApiAuthenticationExtension):
     def get_security_requirement(self, auto_schema):
         if _is_public(auto_schema):
             return None
-        return [{"ApiKeyAuth": []}, {"BearerAuth": []}]
+        requirements = [{"ApiKeyAuth": []}, {"BearerAuth": []}]
+        if not getattr(get_authenticator(), "requires_credentials", True):
+            requirements.append({})  # header mode: anonymous calls are accepted as they are
+        return requirements
 
     def get_security_definition(self, auto_schema):
         return [

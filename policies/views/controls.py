@@ -115,7 +115,9 @@ class ControlViewSet(viewsets.ViewSet):
         return Response({"schema": control_schema()})
 
     @documented(
-        "validate_control_data", ValidateControlDataResponse, request=ValidateControlDataRequest
+        "validate_control_data",
+        ValidateControlDataResponse,
+        request=ValidateControlDataRequest,
     )
     @action(detail=False, methods=["post"])
     @requires(Operation.CONTROLS_CREATE)

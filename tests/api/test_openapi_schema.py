@@ -5,6 +5,7 @@ the Django admin replaces that UI), and documents how to authenticate: the API k
 schemes (Swagger UI's Authorize) and the X-Tenant-Id header on every protected operation, none on
 the public ones."""
 
+import pytest
 import yaml
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
@@ -150,7 +151,17 @@ def test_new_operations_carry_the_reference_names(tmp_path):
     }
 
 
-def test_schema_documents_security_schemes_and_the_tenant_header():
+@pytest.mark.parametrize(
+    ("mode", "requirements"),
+    [
+        # Header mode takes calls without a credential: the empty requirement says so.
+        ("none", [{"ApiKeyAuth": []}, {"BearerAuth": []}, {}]),
+        ("api_key", [{"ApiKeyAuth": []}, {"BearerAuth": []}]),
+        ("jwt", [{"ApiKeyAuth": []}, {"BearerAuth": []}]),
+    ],
+)
+def test_schema_documents_security_schemes_and_the_tenant_header(settings, mode, requirements):
+    settings.CREDENTIALS_MODE = mode
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert schema["components"]["securitySchemes"] == {
         "ApiKeyAuth": {
@@ -175,6 +186,6 @@ def test_schema_documents_security_schemes_and_the_tenant_header():
             (protected if "security" in operation else public)[f"{method.upper()} {path}"] = entry
     assert sorted(public) == ["GET /api/config", "GET /api/v1/controls/schema", "GET /health"]
     assert list(public.values()) == [(None, [])] * 3
-    expected = ([{"ApiKeyAuth": []}, {"BearerAuth": []}], ["X-Tenant-Id"])
+    expected = (requirements, ["X-Tenant-Id"])
     assert [route for route, entry in protected.items() if entry != expected] == []
     assert "POST /api/v1/auth/runtime-token-exchange" in protected

@@ -1,0 +1,76 @@
+"""A real gunicorn, started from ``controlplane/gunicorn.conf.py`` (the file behind ``./dev serve``
+and the README's production command), on a free loopback port and a throw-away SQLite database.
+
+Module-scoped: one server per test module; it is stopped (SIGTERM, then SIGKILL) afterwards.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(tmp: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DB_POOL"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DJANGO_SECRET_KEY="serving-tests-secret-key-not-the-development-one",
+        WEB_CONCURRENCY="1",
+        WEB_THREADS="4",
+        WEB_ACCESS_LOG=str(tmp / "access.log"),
+        HOME=str(tmp),  # anything gunicorn would create in the home directory lands here
+        **extra,
+    )
+    env.pop("XDG_RUNTIME_DIR", None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(tmp_path_factory):
+    """``(base_url, tmp_dir)`` of a running gunicorn with the project's config file."""
+    tmp = tmp_path_factory.mktemp("gunicorn")
+    port = free_port()
+    env = server_env(tmp, PORT=str(port))
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    log = (tmp / "server.log").open("wb")
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", "controlplane/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError((tmp / "server.log").read_text())
+        yield url, tmp
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
