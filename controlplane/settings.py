@@ -19,6 +19,20 @@ Environment variables (all optional):
 - ``CONTROLPLANE_RUNTIME_TOKEN_SECRET`` (>= 32 bytes; unset: the runtime token exchange answers 503)
   and ``CONTROLPLANE_RUNTIME_TOKEN_TTL`` (seconds, default 300): runtime tokens.
 
+- ``CONTROLPLANE_METRICS`` (default ``1``; ``0`` turns ``/metrics`` and the counting off),
+  ``CONTROLPLANE_METRICS_PREFIX`` (or the reference's ``AGENT_CONTROL_PROMETHEUS_METRICS_PREFIX``;
+  default ``agent_control_server``), ``CONTROLPLANE_METRICS_TENANTS`` (per-tenant series for at
+  most N tenants per process; default 0: none), ``CONTROLPLANE_METRICS_TOKEN`` and
+  ``CONTROLPLANE_METRICS_NETWORKS`` (who may scrape ``/metrics`` when authentication is on):
+  ``telemetry.conf``.
+- ``CONTROLPLANE_LOG_JSON`` (``1``: JSON log lines), ``CONTROLPLANE_REQUEST_LOG`` (default ``1``:
+  one line per request) and ``DJANGO_LOG_LEVEL`` (default ``WARNING``; request lines are INFO on
+  ``controlplane.requests``, shown whatever it says while ``CONTROLPLANE_REQUEST_LOG`` is on).
+- ``CONTROLPLANE_QUOTAS`` (``agents=100,controls=1000,policies=100,events=1000000``),
+  ``CONTROLPLANE_RATE_LIMITS`` (``runtime=100/second,read=20/second,write=5/second``),
+  ``CONTROLPLANE_REDIS_URL`` (rate limits need it), ``CONTROLPLANE_RATE_LIMITS_FAIL_OPEN``
+  (default ``1``): ``quotas.conf``.
+
 The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) keep their defaults from
 ``tenancy.conf``; ``TENANCY_AUTHENTICATOR`` and ``TENANCY_FAILURE_VIEW`` plug in the credentials app
 and the API's error envelope. ``credentials.conf`` documents the ``CREDENTIALS_*`` settings.
@@ -56,10 +70,14 @@ INSTALLED_APPS = [
     "agents",
     "policies",
     "observability",
+    "telemetry",
+    "quotas",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: the request id, metrics and log line of every response.
+    "telemetry.middleware.RequestTelemetryMiddleware",
     "controlplane.api.middleware.ServerVersionMiddleware",
     "tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +118,45 @@ CREDENTIALS_JWT_ROLE_CLAIM = os.environ.get("CONTROLPLANE_JWT_ROLE_CLAIM", "role
 CREDENTIALS_RUNTIME_TOKEN_SECRET = os.environ.get("CONTROLPLANE_RUNTIME_TOKEN_SECRET") or None
 _TTL = os.environ.get("CONTROLPLANE_RUNTIME_TOKEN_TTL", "300").strip()
 CREDENTIALS_RUNTIME_TOKEN_TTL_SECONDS = int(_TTL) if _TTL.isdigit() else _TTL
+
+
+def _env_flag(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_pairs(name: str) -> dict[str, str | int]:
+    """``"a=1,b=2/second"`` -> ``{"a": 1, "b": "2/second"}`` (the checks report bad values)."""
+    pairs = {}
+    for item in os.environ.get(name, "").split(","):
+        key, _, value = item.partition("=")
+        if key.strip():
+            value = value.strip()
+            pairs[key.strip()] = int(value) if value.isdigit() else value
+    return pairs
+
+
+# Metrics and request-scoped logs (telemetry.conf).
+TELEMETRY_METRICS = _env_flag("CONTROLPLANE_METRICS", "1")
+TELEMETRY_METRICS_PREFIX = (
+    os.environ.get("CONTROLPLANE_METRICS_PREFIX")
+    or os.environ.get("AGENT_CONTROL_PROMETHEUS_METRICS_PREFIX")
+    or "agent_control_server"
+)
+_TENANT_SERIES = os.environ.get("CONTROLPLANE_METRICS_TENANTS", "0").strip()
+TELEMETRY_TENANT_SERIES = int(_TENANT_SERIES) if _TENANT_SERIES.isdigit() else _TENANT_SERIES
+TELEMETRY_SCRAPE_TOKEN = os.environ.get("CONTROLPLANE_METRICS_TOKEN") or None
+TELEMETRY_SCRAPE_NETWORKS = [
+    net.strip()
+    for net in os.environ.get("CONTROLPLANE_METRICS_NETWORKS", "").split(",")
+    if net.strip()
+]
+TELEMETRY_REQUEST_LOG = _env_flag("CONTROLPLANE_REQUEST_LOG", "1")
+
+# Quotas and rate limits per tenant (quotas.conf); TenantLimits rows override them per tenant.
+QUOTAS_DEFAULT = _env_pairs("CONTROLPLANE_QUOTAS")
+QUOTAS_RATE_LIMITS = _env_pairs("CONTROLPLANE_RATE_LIMITS")
+QUOTAS_REDIS_URL = os.environ.get("CONTROLPLANE_REDIS_URL") or None
+QUOTAS_RATE_LIMITS_FAIL_OPEN = _env_flag("CONTROLPLANE_RATE_LIMITS_FAIL_OPEN", "1")
 
 TEMPLATES = [
     {
@@ -173,6 +230,8 @@ REST_FRAMEWORK = {
     # operation each view action declares (controlplane.api.operations).
     "DEFAULT_AUTHENTICATION_CLASSES": ["controlplane.api.auth.PrincipalAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["controlplane.api.auth.OperationPermission"],
+    # Per-tenant rate limits by operation class (quotas.throttling; off without a rate).
+    "DEFAULT_THROTTLE_CLASSES": ["quotas.throttling.TenantRateThrottle"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "controlplane.api.handlers.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "controlplane.api.schema.APIAutoSchema",
@@ -196,9 +255,22 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"StageEnum": ["pre", "post"]},
 }
 
+# Every line carries the request id, tenant and principal (telemetry.logs); JSON on request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "telemetry.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"()": "telemetry.logs.TextFormatter"},
+        "json": {"()": "telemetry.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json" if _env_flag("CONTROLPLANE_LOG_JSON", "0") else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"controlplane.requests": {"level": "INFO"}},
 }

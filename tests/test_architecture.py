@@ -5,6 +5,9 @@ Dependencies point one way (README, "Layout"):
 ``tenancy <- controlplane.api <- policies <- agents``; ``observability`` depends on ``tenancy``
 and ``controlplane.api`` and reads only ``agents.names``; ``credentials`` depends on ``tenancy``
 and ``controlplane.api``, and nothing imports it (settings and the URLconf name it by string).
+``telemetry`` (metrics, request ids, logs) sits on ``tenancy`` and ``controlplane.api``;
+``quotas`` on those and ``telemetry``; the apps that create rows (and ``agents``' evaluation
+counters) call down into them.
 """
 
 import ast
@@ -15,16 +18,27 @@ from agent_control_models.errors import ErrorCode as ReferenceErrorCode
 from controlplane.api.exceptions import ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("tenancy", "controlplane", "policies", "agents", "observability", "credentials")
+PACKAGES = (
+    "tenancy",
+    "controlplane",
+    "telemetry",
+    "quotas",
+    "policies",
+    "agents",
+    "observability",
+    "credentials",
+)
 MAX_MODULE_LINES = 320
 
 # package -> the first-party packages (or modules) it may import
 ALLOWED = {
     "tenancy": set(),
     "controlplane.api": {"tenancy"},
-    "policies": {"tenancy", "controlplane.api"},
-    "agents": {"tenancy", "controlplane.api", "policies"},
-    "observability": {"tenancy", "controlplane.api", "agents.names"},
+    "telemetry": {"tenancy", "controlplane.api"},
+    "quotas": {"tenancy", "controlplane.api", "telemetry"},
+    "policies": {"tenancy", "controlplane.api", "quotas"},
+    "agents": {"tenancy", "controlplane.api", "policies", "quotas", "telemetry"},
+    "observability": {"tenancy", "controlplane.api", "quotas", "agents.names"},
     # Plugged in by settings (TENANCY_AUTHENTICATOR) and the URLconf only; no app imports it.
     "credentials": {"tenancy", "controlplane.api"},
 }

@@ -9,6 +9,12 @@ Sanitising, as the reference: ``errors[].value`` strings and objects become ``"[
 ``detail`` and ``hint`` have whitespace collapsed and are cut to 500 characters; a 5xx keeps only a
 fixed safe ``detail`` (``DATABASE_ERROR`` / ``AUTH_MISCONFIGURED`` / anything else, the latter
 quoting an 8-character ``request_id`` when it has one).
+
+``metadata.request_id``: a 5xx keeps the reference's shape, its own 8-character error id (the log
+line that records the failure carries it next to the request's id); every other error quotes the
+id of the request being served (``controlplane.api.request_scope``, also sent as the
+``X-Request-Id`` response header), so a caller can quote it. ``metadata.retry_after`` carries the
+seconds of a ``Retry-After`` (429 ``RATE_LIMITED``).
 """
 
 from datetime import UTC, datetime
@@ -18,6 +24,7 @@ from agent_control_models.errors import ERROR_TITLES
 from agent_control_models.errors import ErrorCode as ReferenceErrorCode
 
 from .exceptions import APIError, ErrorCode
+from .request_scope import current_request_id
 
 MAX_PUBLIC_TEXT = 500
 REDACTED = "[REDACTED]"
@@ -28,6 +35,9 @@ GENERIC_AUTH_DETAIL = "Server authentication is misconfigured. Contact administr
 GENERIC_DETAILS = {
     ErrorCode.DATABASE_ERROR: GENERIC_DATABASE_DETAIL,
     ErrorCode.AUTH_MISCONFIGURED: GENERIC_AUTH_DETAIL,
+    ErrorCode.RATE_LIMITS_UNAVAILABLE: (
+        "Rate limiting is temporarily unavailable. Retry after the Retry-After delay."
+    ),
 }
 ERROR_TYPE_BASE = "https://agentcontrol.dev/errors/"
 
@@ -41,6 +51,7 @@ REASONS = {
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "UnprocessableEntity",
+    429: "TooManyRequests",
     500: "InternalError",
     502: "InternalError",
     503: "ServiceUnavailable",
@@ -51,6 +62,9 @@ EXTRA_TITLES = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: "Unsupported Media Type",
     ErrorCode.PAYLOAD_TOO_LARGE: "Payload Too Large",
     ErrorCode.VALIDATION_ERROR: "Validation Error",
+    ErrorCode.QUOTA_EXCEEDED: "Quota Exceeded",
+    ErrorCode.RATE_LIMITED: "Rate Limit Exceeded",
+    ErrorCode.RATE_LIMITS_UNAVAILABLE: "Rate Limiting Unavailable",
 }
 
 
@@ -102,15 +116,17 @@ def render(error: APIError, *, instance: str | None) -> dict:
     if status >= 500:
         detail = GENERIC_DETAILS.get(code, GENERIC_INTERNAL_DETAIL)
         errors = None
+        request_id = error.request_id
         hint = (
-            f"Reference error ID '{error.request_id}' when contacting support."
-            if error.request_id
+            f"Reference error ID '{request_id}' when contacting support."
+            if request_id and code == ErrorCode.INTERNAL_ERROR
             else None
         )
     else:
         detail = _public_text(str(error.detail)) or "Request failed."
         hint = _public_text(error.hint)
         errors = _public_errors(error.errors)
+        request_id = error.request_id or current_request_id()
     body = {
         "type": ERROR_TYPE_BASE + code.value.lower().replace("_", "-"),
         "title": title_of(code),
@@ -122,7 +138,11 @@ def render(error: APIError, *, instance: str | None) -> dict:
         "api_version": "v1",
         "reason": REASONS.get(status, "Unknown"),
         "metadata": _present(
-            (("request_id", error.request_id), ("timestamp", datetime.now(UTC).isoformat()))
+            (
+                ("request_id", request_id),
+                ("timestamp", datetime.now(UTC).isoformat()),
+                ("retry_after", error.retry_after),
+            )
         ),
         "errors": errors,
         "hint": hint,

@@ -57,6 +57,10 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    # Ours: tenants as neighbours (quotas, rate limits).
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    RATE_LIMITED = "RATE_LIMITED"
+    RATE_LIMITS_UNAVAILABLE = "RATE_LIMITS_UNAVAILABLE"
 
 
 VALIDATION_HINT = "Check the 'errors' array for field-level validation details."
@@ -77,8 +81,10 @@ class APIError(drf_exceptions.APIException):
     ``status`` (HTTP), ``error_code`` (an ``ErrorCode``; anything else is a ``TypeError``),
     ``detail`` (what happened and what to change), ``errors`` (list of ``{resource, field, code,
     message, value?}`` dicts), ``hint``, the resource ``kind``/``name`` for ``details`` (omitted
-    when ``details=False``), ``request_id`` (quoted by 500 ``INTERNAL_ERROR``), and the
-    ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as the reference).
+    when ``details=False``), ``request_id`` (a 5xx's 8-character error id; other errors quote
+    the request's id), the ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as
+    the reference), and ``retry_after`` (whole seconds: the ``Retry-After`` header and
+    ``metadata.retry_after`` of a 429 or 503).
     """
 
     def __init__(
@@ -94,6 +100,7 @@ class APIError(drf_exceptions.APIException):
         details: bool = True,
         request_id: str | None = None,
         challenge: str | None = None,
+        retry_after: int | None = None,
     ):
         if not isinstance(error_code, ErrorCode):
             raise TypeError(f"APIError needs an ErrorCode member, got {error_code!r}.")
@@ -107,6 +114,7 @@ class APIError(drf_exceptions.APIException):
         self.details = details
         self.request_id = request_id
         self.challenge = challenge
+        self.retry_after = retry_after
 
 
 def error_item(

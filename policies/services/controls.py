@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from controlplane.api.exceptions import APIError, ErrorCode, error_item, name_conflict
+from quotas.enforcement import quota_check
+from quotas.resources import Resource
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import parse_control_data
@@ -48,14 +50,15 @@ def control_create(*, request: CreateControlRequest) -> Control:
     template renders, or is stored as a disabled draft when values are missing). Two inserts in
     one transaction, plus what the ``control_validating`` receivers read (one lookup for
     agent-scoped evaluators). Raises 409 ``CONTROL_NAME_CONFLICT`` (before any template error),
-    422 ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, and the receivers' errors;
-    nothing is written on error.
+    422 ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, 409 ``QUOTA_EXCEEDED`` (the
+    tenant keeps its quota of controls), and the receivers' errors; nothing is written on error.
     """
     if isinstance(request.data, TemplateControlInput) and control_name_taken(request.name):
         raise name_conflict("Control", request.name)
     materialized = materialize(request.data)
     try:
         with transaction.atomic():
+            quota_check(Resource.CONTROLS)
             control = Control.objects.create(name=request.name, data=materialized.stored)
             # After the insert, so a duplicate name wins over evaluator errors (reference order).
             _check_evaluators(materialized)

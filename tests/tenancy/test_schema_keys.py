@@ -23,6 +23,7 @@ TENANT_TABLES = {
     "policies_controlversion",
     "policies_policy",
     "policies_policycontrol",
+    "quotas_tenantlimits",
 }
 postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL catalog")
 sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite guards")

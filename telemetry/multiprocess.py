@@ -1,0 +1,47 @@
+"""What gunicorn's configuration imports so several worker processes report one set of metrics
+(prometheus_client's multiprocess mode).
+
+prometheus_client picks file-backed values when ``PROMETHEUS_MULTIPROC_DIR`` is set *before* it
+is first imported, so the configuration prepares the directory at its top, before gunicorn loads
+the application (also with ``preload_app``) or forks a worker::
+
+    # controlplane/gunicorn.conf.py
+    from telemetry.multiprocess import child_exit, prepare_metrics_directory
+
+    prepare_metrics_directory()
+
+- ``prepare_metrics_directory()`` uses ``PROMETHEUS_MULTIPROC_DIR`` when set (created if
+  missing), else a fresh temporary directory, exports it to the workers, and empties it of a
+  previous run's files (the directory belongs to this server: never share it between servers).
+- ``child_exit`` (a gunicorn server hook, picked up by name) drops a dead worker's live gauges
+  (``requests_in_progress``, the pool gauges); its counters and histograms stay counted.
+
+``/metrics`` (``telemetry.views``) then aggregates every worker's values from the directory.
+This module imports nothing at import time but the standard library.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_metrics_directory(path: str | None = None) -> str:
+    """Create (or empty) the metrics directory and export it as ``PROMETHEUS_MULTIPROC_DIR``;
+    returns its path. ``path`` wins over the environment."""
+    directory = Path(
+        path or os.environ.get(ENV) or tempfile.mkdtemp(prefix="controlplane-metrics-")
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ[ENV] = str(directory)
+    return str(directory)
+
+
+def child_exit(server, worker) -> None:
+    """gunicorn hook: a worker exited; drop its live gauges from the directory."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
