@@ -67,6 +67,8 @@ EXPECTED = {
     ("DELETE", "/api/v1/policies/{policy_id}/controls/{control_id}"): Op.POLICIES_UPDATE,
     ("POST", "/api/v1/policies/{policy_id}/controls/{control_id}"): Op.POLICIES_UPDATE,
     ("GET", "/health"): PUBLIC,
+    # Public to the permission layer; telemetry.access decides who may scrape.
+    ("GET", "/metrics"): PUBLIC,
 }
 
 
