@@ -86,6 +86,8 @@ def test_every_unique_index_leads_with_tenant_id():
         ("policies_policy", "policies_policy_tenant_name_uniq", "tenant_id"),
         ("policies_policycontrol", "policies_policycontrol_pkey", "tenant_id"),
         ("policies_policycontrol", "policies_policycontrol_tenant_pair_uniq", "tenant_id"),
+        ("quotas_tenantlimits", "quotas_limits_one_per_tenant", "tenant_id"),
+        ("quotas_tenantlimits", "quotas_tenantlimits_pkey", "tenant_id"),
     ]
 
 
