@@ -30,8 +30,9 @@ Environment variables (all optional):
   ``controlplane.requests``, shown whatever it says while ``CONTROLPLANE_REQUEST_LOG`` is on).
 - ``CONTROLPLANE_QUOTAS`` (``agents=100,controls=1000,policies=100,events=1000000``),
   ``CONTROLPLANE_RATE_LIMITS`` (``runtime=100/second,read=20/second,write=5/second``),
-  ``CONTROLPLANE_REDIS_URL`` (rate limits need it), ``CONTROLPLANE_RATE_LIMITS_FAIL_OPEN``
-  (default ``1``): ``quotas.conf``.
+  ``CONTROLPLANE_REDIS_URL`` (rate limits need it), ``CONTROLPLANE_REDIS_KEY_PREFIX`` (default
+  ``controlplane:ratelimit``), ``CONTROLPLANE_RATE_LIMITS_FAIL_OPEN`` (default ``1``):
+  ``quotas.conf``.
 
 The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) keep their defaults from
 ``tenancy.conf``; ``TENANCY_AUTHENTICATOR`` and ``TENANCY_FAILURE_VIEW`` plug in the credentials app
@@ -156,6 +157,9 @@ TELEMETRY_REQUEST_LOG = _env_flag("CONTROLPLANE_REQUEST_LOG", "1")
 QUOTAS_DEFAULT = _env_pairs("CONTROLPLANE_QUOTAS")
 QUOTAS_RATE_LIMITS = _env_pairs("CONTROLPLANE_RATE_LIMITS")
 QUOTAS_REDIS_URL = os.environ.get("CONTROLPLANE_REDIS_URL") or None
+QUOTAS_REDIS_KEY_PREFIX = (
+    os.environ.get("CONTROLPLANE_REDIS_KEY_PREFIX") or "controlplane:ratelimit"
+)
 QUOTAS_RATE_LIMITS_FAIL_OPEN = _env_flag("CONTROLPLANE_RATE_LIMITS_FAIL_OPEN", "1")
 
 TEMPLATES = [
