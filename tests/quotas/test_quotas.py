@@ -17,8 +17,8 @@ from tests.factories import make_agent, make_control, soft_delete
 from tests.quotas.quota_helpers import (
     create_control,
     create_policy,
-    init_agent,
     ingest,
+    init_agent,
     quota_exceeded,
 )
 from tests.reference_errors import problem
