@@ -31,7 +31,7 @@ from telemetry.record import rate_limit_backend_error
 
 from .conf import get_setting, setting_name
 from .limits import rate_limit
-from .rates import describe
+from .rates import window
 
 logger = logging.getLogger("quotas.ratelimiting")
 
@@ -75,8 +75,8 @@ def rate_limited(tenant_id: str, operation_class: OperationClass, rate, retry_af
     return APIError(
         429,
         ErrorCode.RATE_LIMITED,
-        f"Rate limit exceeded: tenant '{tenant_id}' may make {describe(rate)} "
-        f"{operation_class.value} requests.",
+        f"Rate limit exceeded: tenant '{tenant_id}' may make {rate.amount} "
+        f"{operation_class.value} requests {window(rate)}.",
         hint=f"Retry after {retry_after} s, or ask an operator to raise the tenant's rate limit.",
         kind="RateLimit",
         name=f"{operation_class.value}_rate",

@@ -27,9 +27,12 @@ def validate_rate(value: str) -> None:
         ) from None
 
 
+def window(item: RateLimitItem) -> str:
+    """``"per 10 seconds"`` / ``"per second"``."""
+    unit = item.GRANULARITY.name
+    return f"per {unit}" if item.multiples == 1 else f"per {item.multiples} {unit}s"
+
+
 def describe(item: RateLimitItem) -> str:
     """``"5 per 10 seconds"`` / ``"100 per second"``."""
-    unit = item.GRANULARITY.name
-    if item.multiples == 1:
-        return f"{item.amount} per {unit}"
-    return f"{item.amount} per {item.multiples} {unit}s"
+    return f"{item.amount} {window(item)}"
