@@ -2,12 +2,14 @@
 quoted by error envelopes) and request-scoped log lines (request id, tenant, principal, route,
 status, duration; never a secret; JSON when configured)."""
 
+import asyncio
 import io
 import json
 import logging
 import re
 
 import pytest
+from django.test import AsyncClient
 
 from agents.views import agents as agent_views
 from controlplane.api.request_scope import request_scope
@@ -180,3 +182,21 @@ def test_django_lines_written_after_the_response_carry_the_request(api, caplog):
     assert formatted.endswith(
         "Not Found: /api/v1/agents/missing-agent-01 request_id=req-9 tenant=acme principal=resolver"
     )
+
+
+def test_under_asgi_concurrent_requests_keep_their_own_ids():
+    async def run():
+        client = AsyncClient()
+        return await asyncio.gather(
+            *(
+                client.get(
+                    f"/api/v1/agents/missing-agent-{i:02d}", headers={"X-Request-Id": f"asgi-{i}"}
+                )
+                for i in range(8)
+            )
+        )
+
+    responses = asyncio.run(run())
+    assert [
+        (r.status_code, r["X-Request-Id"], r.json()["metadata"]["request_id"]) for r in responses
+    ] == [(404, f"asgi-{i}", f"asgi-{i}") for i in range(8)]
