@@ -16,7 +16,7 @@ Per-tenant overrides (``models.TenantLimits``) win over ``QUOTAS_DEFAULT`` and
 ``quotas.checks`` validates them.
 """
 
-from django.conf import settings
+from controlplane.api.appsettings import AppSettings
 
 DEFAULTS = {
     "DEFAULT": {},
@@ -29,12 +29,5 @@ DEFAULTS = {
     "CACHE_SECONDS": 10,
 }
 
-
-def get_setting(name: str):
-    """``settings.QUOTAS_<name>``, or its default. ``name`` is a key of ``DEFAULTS``."""
-    return getattr(settings, f"QUOTAS_{name}", DEFAULTS[name])
-
-
-def setting_name(name: str) -> str:
-    """``"DEFAULT"`` -> ``"QUOTAS_DEFAULT"``."""
-    return f"QUOTAS_{name}"
+SETTINGS = AppSettings("QUOTAS", DEFAULTS)
+get_setting, setting_name = SETTINGS.get, SETTINGS.name

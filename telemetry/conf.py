@@ -19,6 +19,8 @@ one that shapes them changes).
 
 from django.conf import settings
 
+from controlplane.api.appsettings import AppSettings
+
 DEFAULTS = {
     "METRICS": True,
     "METRICS_PREFIX": "agent_control_server",
@@ -30,15 +32,8 @@ DEFAULTS = {
     "REQUEST_LOG": True,
 }
 
-
-def get_setting(name: str):
-    """``settings.TELEMETRY_<name>``, or its default. ``name`` is a key of ``DEFAULTS``."""
-    return getattr(settings, f"TELEMETRY_{name}", DEFAULTS[name])
-
-
-def setting_name(name: str) -> str:
-    """``"METRICS"`` -> ``"TELEMETRY_METRICS"``."""
-    return f"TELEMETRY_{name}"
+SETTINGS = AppSettings("TELEMETRY", DEFAULTS)
+get_setting, setting_name = SETTINGS.get, SETTINGS.name
 
 
 def metrics_public() -> bool:

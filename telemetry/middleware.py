@@ -18,8 +18,10 @@ Sync and async capable.
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.utils.deprecation import MiddlewareMixin
 
 from controlplane.api.request_scope import (
     HEADER,
@@ -37,43 +39,39 @@ from .routes import UNRECORDED_ROUTES, class_of, route_of
 logger = logging.getLogger("controlplane.requests")
 
 
-class RequestTelemetryMiddleware:
-    """See the module docstring."""
+class _Served:
+    """The response of the request being served, once there is one."""
 
-    sync_capable = True
-    async_capable = True
+    response = None
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
+
+class RequestTelemetryMiddleware(MiddlewareMixin):
+    """See the module docstring (``MiddlewareMixin`` provides the sync/async plumbing)."""
 
     def __call__(self, request):
         if self.async_mode:
             return self.__acall__(request)
-        request_id = request.request_id = request_id_of(request)
-        with request_scope(request_id, request):
-            started = self.start(request)
-            response = None
-            try:
-                response = self.get_response(request)
-            finally:
-                self.finish(request, response, started)
-            response[HEADER] = request_id
-            return response
+        with self.serving(request) as served:
+            served.response = self.get_response(request)
+        return served.response
 
     async def __acall__(self, request):
+        with self.serving(request) as served:
+            served.response = await self.get_response(request)
+        return served.response
+
+    @contextmanager
+    def serving(self, request) -> Iterator[_Served]:
+        """Bind the request's id around the response; count, time and log it afterwards."""
         request_id = request.request_id = request_id_of(request)
+        served = _Served()
         with request_scope(request_id, request):
             started = self.start(request)
-            response = None
             try:
-                response = await self.get_response(request)
+                yield served
             finally:
-                self.finish(request, response, started)
-            response[HEADER] = request_id
-            return response
+                self.finish(request, served.response, started)
+            served.response[HEADER] = request_id
 
     def start(self, request) -> float:
         if metrics_enabled() and request.path_info not in UNRECORDED_ROUTES:

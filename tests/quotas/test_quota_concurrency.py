@@ -2,19 +2,17 @@
 lock when they begin, so creates never overlap there). 50 creates released at once at the
 boundary leave exactly the quota."""
 
-import threading
-
 import pytest
 from agent_control_models.server import CreateControlRequest, InitAgentRequest
-from django.db import connection, connections
+from django.db import connection
 
 from agents.models import Agent
 from agents.services.registration import agent_register
 from policies.models import Control
 from policies.services.controls import control_create
 from quotas.enforcement import QuotaExceeded
-from tenancy.context import tenant_context
 from tests.factories import REGEX_DENY, make_control
+from tests.policies.test_concurrency import run_concurrently
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -26,26 +24,8 @@ CREATES = 50
 
 
 def run_at_once(call, count: int) -> list:
-    """``call(i)`` in ``count`` threads released together, as tenant acme; results or errors."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        try:
-            with tenant_context("acme"):
-                barrier.wait()
-                results[index] = call(index)
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    """``call(i)`` for i in 0..count-1, in threads released together, as tenant acme."""
+    return run_concurrently(call, [(i,) for i in range(count)])
 
 
 def outcome(results) -> tuple[int, int]:
