@@ -9,6 +9,9 @@ the enabled, in-scope ``execution: "server"`` ones and runs them with the instal
 (``agent-control-evaluators``: regex, list, json, sql, ...). Evaluator error strings are replaced by
 safe sentences before they leave the server; evaluator crashes never become HTTP errors.
 
+Each answer is counted by its decision, and each evaluation that finds the agent but gives no
+verdict as an error (``telemetry``: ``<p>_evaluations_total``, ``<p>_evaluation_errors_total``).
+
 The engine is ``async``; sync views run it on an event loop kept per worker thread (creating a loop
 per call costs about twice as much).
 """
@@ -25,6 +28,8 @@ from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.errors import corrupted_control
 from policies.definitions.parsing import parse_control_text
 from policies.targets import Target
+from telemetry.record import evaluation_answered, evaluation_failed
+from tenancy.context import get_current_tenant_id
 
 from .selectors.effective import agent_control_rows
 from .selectors.lookups import agent_id_find
@@ -141,10 +146,22 @@ def step_evaluate(*, request: EvaluationRequest, target: Target | None = None) -
             name=request.agent_name,
             hint=EVALUATION_HINT,
         )
-    controls = runtime_controls(agent_control_rows(agent_id, target))
-    engine = ControlEngine(controls, context="server")
     try:
-        response = run_coroutine(engine.process(request))
+        response = _run_engine(request, agent_control_rows(agent_id, target))
+    except APIError:
+        evaluation_failed()
+        raise
+    body = render_response(response)
+    evaluation_answered(body, get_current_tenant_id())
+    return body
+
+
+def _run_engine(request: EvaluationRequest, rows) -> EvaluationResponse:
+    """The engine's response for ``request`` against the control ``rows``; raises 422
+    ``CORRUPTED_DATA`` (``runtime_controls``) or ``EVALUATION_FAILED``."""
+    engine = ControlEngine(runtime_controls(rows), context="server")
+    try:
+        return run_coroutine(engine.process(request))
     except ValueError as exc:
         raise APIError(
             422,
@@ -161,4 +178,3 @@ def step_evaluate(*, request: EvaluationRequest, target: Target | None = None) -
                 )
             ],
         ) from exc
-    return render_response(response)

@@ -12,14 +12,25 @@ Environment variables (defaults in brackets):
   clients' own idle timeouts (httpx: 5 s; load balancers: 60 s), so the server never closes a
   connection just as a client reuses it (gunicorn's default of 2 s lost 1-3 requests in 10,000).
 - ``WEB_TIMEOUT`` [30]: seconds a request may run before its worker is restarted.
-- ``WEB_ACCESS_LOG`` [``-``, stdout]: access log path, empty for none (benchmarks);
-  ``WEB_LOG_LEVEL`` [info].
+- ``WEB_ACCESS_LOG`` [unset: none]: gunicorn's own access log (``-`` for stdout). The
+  application already logs one line per request (``CONTROLPLANE_REQUEST_LOG``,
+  ``telemetry.middleware``) with the request id and the tenant the credential resolved, which
+  gunicorn cannot know; ``WEB_LOG_LEVEL`` [info].
+- ``PROMETHEUS_MULTIPROC_DIR`` [a fresh temporary directory, removed at exit]: where the
+  workers' metrics meet (``telemetry.multiprocess``; emptied at start).
 
 Nothing is written outside the process: no control socket (gunicorn 25+ would create
 ``$XDG_RUNTIME_DIR/gunicorn.ctl`` or ``~/.gunicorn/gunicorn.ctl``), no pid file.
 """
 
 import os
+
+from telemetry.multiprocess import child_exit, on_exit, prepare_metrics_directory
+
+# Before gunicorn loads the application or forks a worker: prometheus_client reads it at import.
+prepare_metrics_directory()
+
+__all__ = ["child_exit", "on_exit"]  # gunicorn server hooks, picked up by name
 
 wsgi_app = "controlplane.wsgi:application"
 
@@ -42,7 +53,7 @@ limit_request_field_size = 8190
 control_socket_disable = True
 pidfile = None
 
-accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
+accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 # client, request line, status, bytes, milliseconds, tenant header, user agent

@@ -1,33 +1,10 @@
 """Settings of the control plane.
 
-Environment variables (all optional; README, "Configuration" lists them with their defaults):
-
-- ``DATABASE_URL``: a dj-database-url URL; default ``sqlite:///<repo>/db.sqlite3``. For PostgreSQL
-  use ``postgresql://user@127.0.0.1:5432/name`` (psycopg 3).
-- PostgreSQL connections come from Django's native pool (psycopg_pool), one pool per process:
-  ``DB_POOL_MAX_SIZE`` (default ``WEB_THREADS``, so every request thread can hold one),
-  ``DB_POOL_MIN_SIZE`` (default 0), ``DB_POOL_MAX_IDLE`` (seconds an idle connection is kept,
-  default 60) and ``DB_POOL_TIMEOUT`` (seconds a request waits for a connection before it is
-  answered 503 ``DATABASE_UNAVAILABLE``, default 10). ``DB_POOL_MAX_SIZE=0`` turns the pool off.
-- ``CONN_MAX_AGE``: seconds a connection outlives its request when there is no pool (default 60
-  on SQLite, 0 on PostgreSQL without a pool); it must be 0 with the pool.
-- ``WEB_THREADS``: threads per server process (``controlplane/gunicorn.conf.py`` reads it too).
-- ``DJANGO_SECRET_KEY``: required when ``DJANGO_DEBUG`` is off; the server refuses to start with
-  the public development key then (``controlplane.security``). ``./dev`` generates a local key
-  in the git-ignored ``.secret_key`` once and exports it, so nothing needs exporting locally.
-- ``DJANGO_DEBUG``: ``1`` to enable debug pages (default off, so errors keep the API envelope).
-- ``DJANGO_ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost,[::1]``.
-- ``CONTROLPLANE_AUTH_MODE``: ``none`` (default; the ``X-Tenant-Id`` header is trusted:
-  development only), ``api_key`` (``X-API-Key`` keys of one tenant, ``manage.py apikeys``) or
-  ``jwt`` (identity-provider bearer tokens): ``CREDENTIALS_MODE``.
-- ``CONTROLPLANE_JWT_KEY`` (or ``CONTROLPLANE_JWT_KEY_FILE``, a PEM file), ``CONTROLPLANE_JWT_ALGORITHMS``
-  (comma-separated, default ``HS256``), ``CONTROLPLANE_JWT_ISSUER``, ``CONTROLPLANE_JWT_AUDIENCE``,
-  ``CONTROLPLANE_JWT_TENANT_CLAIM`` (default ``tenant_id``), ``CONTROLPLANE_JWT_ROLE_CLAIM`` (default
-  ``role``): the ``jwt`` mode (``credentials.identity_tokens``).
-- ``CONTROLPLANE_RUNTIME_TOKEN_SECRET`` (>= 32 bytes; unset: the runtime token exchange answers 503)
-  and ``CONTROLPLANE_RUNTIME_TOKEN_TTL`` (seconds, default 300): runtime tokens.
-- ``DJANGO_SECURE_SSL``: ``1`` behind a TLS-terminating proxy that sets ``X-Forwarded-Proto``:
-  redirects to HTTPS, secure cookies, HSTS (``check --deploy`` expects it).
+Every environment variable is optional; README "Configuration" lists them with their defaults,
+``controlplane.environment`` reads them, and each app's ``conf`` module documents its settings
+(``tenancy.conf``, ``credentials.conf``, ``telemetry.conf``, ``quotas.conf``). Without
+``DJANGO_DEBUG=1`` the server refuses to start without ``DJANGO_SECRET_KEY``
+(``controlplane.security``; ``./dev`` generates a git-ignored ``.secret_key`` and exports it).
 
 The tenancy settings (``TENANCY_RESOLVER``, ``TENANCY_DEFAULT_TENANT_ID``) keep their defaults from
 ``tenancy.conf``; ``TENANCY_AUTHENTICATOR`` and ``TENANCY_FAILURE_VIEW`` plug in the credentials app
@@ -37,24 +14,16 @@ and the API's error envelope. ``credentials.conf`` documents the ``CREDENTIALS_*
 import os
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
-
+from controlplane import environment as env
 from controlplane.security import DEVELOPMENT_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-TRUE = {"1", "true", "True", "yes"}
-
 # The public development key: refused when DEBUG is off (controlplane.security, check
 # controlplane.E001, and at WSGI/ASGI start-up).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-DEBUG = os.environ.get("DJANGO_DEBUG", "") in TRUE
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if host.strip()
-]
+DEBUG = env.flag("DJANGO_DEBUG")
+ALLOWED_HOSTS = env.items("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 INSTALLED_APPS = [
     "controlplane",  # first: its runserver reads a body without Content-Type as JSON
@@ -73,11 +42,16 @@ INSTALLED_APPS = [
     "agents",
     "policies",
     "observability",
+    "telemetry",
+    "quotas",
     "operators",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after security: the request id, metrics and log line of every response (static
+    # files included).
+    "telemetry.middleware.RequestTelemetryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "controlplane.api.middleware.ServerVersionMiddleware",
     "tenancy.middleware.TenantMiddleware",
@@ -98,27 +72,34 @@ TENANCY_AUTHENTICATOR = "credentials.authenticators.ModeAuthenticator"
 TENANCY_FAILURE_VIEW = "controlplane.api.handlers.tenancy_failure"
 
 
-def _env_file(name: str) -> str | None:
-    path = os.environ.get(name)
-    return Path(path).read_text() if path else None
-
-
 CREDENTIALS_MODE = os.environ.get("CONTROLPLANE_AUTH_MODE", "none").strip().lower()
-CREDENTIALS_JWT_KEY = os.environ.get("CONTROLPLANE_JWT_KEY") or _env_file(
-    "CONTROLPLANE_JWT_KEY_FILE"
-)
-CREDENTIALS_JWT_ALGORITHMS = [
-    name.strip()
-    for name in os.environ.get("CONTROLPLANE_JWT_ALGORITHMS", "HS256").split(",")
-    if name.strip()
-]
-CREDENTIALS_JWT_ISSUER = os.environ.get("CONTROLPLANE_JWT_ISSUER") or None
-CREDENTIALS_JWT_AUDIENCE = os.environ.get("CONTROLPLANE_JWT_AUDIENCE") or None
+CREDENTIALS_JWT_KEY = env.text("CONTROLPLANE_JWT_KEY") or env.file_text("CONTROLPLANE_JWT_KEY_FILE")
+CREDENTIALS_JWT_ALGORITHMS = env.items("CONTROLPLANE_JWT_ALGORITHMS", "HS256")
+CREDENTIALS_JWT_ISSUER = env.text("CONTROLPLANE_JWT_ISSUER")
+CREDENTIALS_JWT_AUDIENCE = env.text("CONTROLPLANE_JWT_AUDIENCE")
 CREDENTIALS_JWT_TENANT_CLAIM = os.environ.get("CONTROLPLANE_JWT_TENANT_CLAIM", "tenant_id")
 CREDENTIALS_JWT_ROLE_CLAIM = os.environ.get("CONTROLPLANE_JWT_ROLE_CLAIM", "role")
-CREDENTIALS_RUNTIME_TOKEN_SECRET = os.environ.get("CONTROLPLANE_RUNTIME_TOKEN_SECRET") or None
-_TTL = os.environ.get("CONTROLPLANE_RUNTIME_TOKEN_TTL", "300").strip()
-CREDENTIALS_RUNTIME_TOKEN_TTL_SECONDS = int(_TTL) if _TTL.isdigit() else _TTL
+CREDENTIALS_RUNTIME_TOKEN_SECRET = env.text("CONTROLPLANE_RUNTIME_TOKEN_SECRET")
+CREDENTIALS_RUNTIME_TOKEN_TTL_SECONDS = env.whole_number("CONTROLPLANE_RUNTIME_TOKEN_TTL", "300")
+
+# Metrics and request-scoped logs (telemetry.conf).
+TELEMETRY_METRICS = env.flag("CONTROLPLANE_METRICS", "1")
+TELEMETRY_METRICS_PREFIX = (
+    env.text("CONTROLPLANE_METRICS_PREFIX")
+    or env.text("AGENT_CONTROL_PROMETHEUS_METRICS_PREFIX")
+    or "agent_control_server"
+)
+TELEMETRY_TENANT_SERIES = env.whole_number("CONTROLPLANE_METRICS_TENANTS", "0")
+TELEMETRY_SCRAPE_TOKEN = env.text("CONTROLPLANE_METRICS_TOKEN")
+TELEMETRY_SCRAPE_NETWORKS = env.items("CONTROLPLANE_METRICS_NETWORKS")
+TELEMETRY_REQUEST_LOG = env.flag("CONTROLPLANE_REQUEST_LOG", "1")
+
+# Quotas and rate limits per tenant (quotas.conf); TenantLimits rows override them per tenant.
+QUOTAS_DEFAULT = env.pairs("CONTROLPLANE_QUOTAS")
+QUOTAS_RATE_LIMITS = env.pairs("CONTROLPLANE_RATE_LIMITS")
+QUOTAS_REDIS_URL = env.text("CONTROLPLANE_REDIS_URL")
+QUOTAS_REDIS_KEY_PREFIX = env.text("CONTROLPLANE_REDIS_KEY_PREFIX", "controlplane:ratelimit")
+QUOTAS_RATE_LIMITS_FAIL_OPEN = env.flag("CONTROLPLANE_RATE_LIMITS_FAIL_OPEN", "1")
 
 TEMPLATES = [
     {
@@ -140,44 +121,8 @@ ASGI_APPLICATION = "controlplane.asgi.application"
 
 WEB_THREADS = int(os.environ.get("WEB_THREADS", "4"))
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_health_checks=True
-    )
-}
-_DB = DATABASES["default"]
-if _DB["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (several threads and processes) wait for the lock instead of failing
-    # with "database is locked": write-ahead log, transactions that take the write lock up front,
-    # and a busy timeout.
-    _DB["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-    _DB.setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-elif _DB["ENGINE"] == "django.db.backends.postgresql":
-    # A bounded pool per process: at most DB_POOL_MAX_SIZE connections whatever the load; a
-    # request that waits DB_POOL_TIMEOUT seconds for one is answered 503 DATABASE_UNAVAILABLE.
-    _DB["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
-    # Every statement is sent with its tenant setting (tenancy.rls), which a server-side cursor
-    # (DECLARE ... CURSOR) cannot carry; PgBouncer in transaction mode needs this too.
-    _DB["DISABLE_SERVER_SIDE_CURSORS"] = True
-    _POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", str(WEB_THREADS)))
-    if _POOL_MAX_SIZE > 0:
-        if _DB["CONN_MAX_AGE"]:
-            raise ImproperlyConfigured(
-                "CONN_MAX_AGE must be 0 with the connection pool (DB_POOL_MAX_SIZE > 0): the pool "
-                "keeps connections open. Unset CONN_MAX_AGE, or set DB_POOL_MAX_SIZE=0."
-            )
-        _DB.setdefault("OPTIONS", {})["pool"] = {
-            "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "0")),
-            "max_size": _POOL_MAX_SIZE,
-            "max_idle": float(os.environ.get("DB_POOL_MAX_IDLE", "60")),
-            "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
-        }
+# SQLite or PostgreSQL (with its per-process pool), from DATABASE_URL: controlplane.environment.
+DATABASES = {"default": env.database(BASE_DIR, web_threads=WEB_THREADS)}
 
 # Request bodies up to 10 MiB (1,000 observability events with metadata); larger ones are a 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -209,7 +154,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # Behind a TLS-terminating proxy (DJANGO_SECURE_SSL=1): HTTPS only, secure cookies, HSTS.
-if os.environ.get("DJANGO_SECURE_SSL", "") in TRUE:
+if env.flag("DJANGO_SECURE_SSL"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^health$"]
@@ -230,6 +175,8 @@ REST_FRAMEWORK = {
     # operation each view action declares (controlplane.api.operations).
     "DEFAULT_AUTHENTICATION_CLASSES": ["controlplane.api.auth.PrincipalAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["controlplane.api.auth.OperationPermission"],
+    # Per-tenant rate limits by operation class (quotas.throttling; off without a rate).
+    "DEFAULT_THROTTLE_CLASSES": ["quotas.throttling.TenantRateThrottle"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "controlplane.api.handlers.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "controlplane.api.schema.APIAutoSchema",
@@ -260,9 +207,22 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Every line carries the request id, tenant and principal (telemetry.logs); JSON on request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "telemetry.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"()": "telemetry.logs.TextFormatter"},
+        "json": {"()": "telemetry.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "json" if env.flag("CONTROLPLANE_LOG_JSON") else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"controlplane.requests": {"level": "INFO"}},
 }

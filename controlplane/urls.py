@@ -3,6 +3,7 @@
 - ``/api/v1/``: the agent-control v1 API (``agents.urls``, ``policies.urls``).
 - ``/health``: liveness, as the reference server.
 - ``/api/config`` and ``/api/v1/auth/runtime-token-exchange``: ``credentials.urls``.
+- ``/metrics``: Prometheus metrics (``telemetry.views``; restricted when authentication is on).
 - ``/api/schema/`` (OpenAPI 3, drf-spectacular) and ``/api/docs/`` (Swagger UI).
 - ``/admin/``: the Django admin.
 
@@ -15,6 +16,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from controlplane.api.views import HealthView
+from telemetry.views import MetricsView
 
 handler400 = "controlplane.api.handlers.bad_request"
 handler404 = "controlplane.api.handlers.page_not_found"
@@ -22,6 +24,7 @@ handler500 = "controlplane.api.handlers.server_error"
 
 urlpatterns = [
     path("health", HealthView.as_view(), name="health"),
+    path("metrics", MetricsView.as_view(), name="metrics"),
     path("api/v1/", include("agents.urls")),
     path("api/v1/", include("policies.urls")),
     path("api/v1/", include("observability.urls")),

@@ -22,6 +22,8 @@ from agent_control_models.observability import ControlExecutionEvent as EventPay
 from django.db import DatabaseError, transaction
 
 from agents.names import AGENT_NAME_MAX_LENGTH
+from quotas.enforcement import quota_check
+from quotas.resources import Resource
 
 from .models import CONTROL_EXECUTION_ID_MAX_LENGTH, ControlExecutionEvent
 
@@ -131,6 +133,7 @@ def _store(events: list[EventPayload]) -> int:
         return 0
     try:
         with transaction.atomic():
+            quota_check(Resource.EVENTS, adding=len(rows))
             ControlExecutionEvent.objects.bulk_create(rows, ignore_conflicts=True)
     except DatabaseError:
         logger.warning("Failed to store a batch of %d events", len(events), exc_info=True)
@@ -143,7 +146,8 @@ def events_ingest(*, request: BatchEventsRequest) -> dict:
 
     Returns the ``BatchEventsResponse`` body ``{"received", "enqueued", "dropped", "status"}`` with
     ``status`` ``"queued"`` (nothing dropped), ``"partial"`` or ``"failed"`` (nothing stored).
-    Raises ``NoTenantBound`` outside a tenant.
+    Raises 409 ``QUOTA_EXCEEDED`` (nothing stored) when the batch would take the tenant past its
+    quota of events (counted as if every event were new), ``NoTenantBound`` outside a tenant.
     """
     received = len(request.events)
     stored = _store(request.events)

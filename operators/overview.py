@@ -6,7 +6,8 @@
 - ``tenant_overview(tenant_id)``: one tenant's page, read *inside that tenant* (``tenant_context``
   and the scoped managers), so nothing of another tenant can appear on it: the count of every
   tenant model, its most recent events and its evaluation outcomes over time
-  (``observability.stats.outcomes_by_control``) drawn as SVG (``operators.chart``).
+  (``observability.stats.outcomes_by_control``) drawn as SVG (``operators.chart``), and its
+  quotas and rate limits in force (``quotas.usage``).
 """
 
 from django.urls import reverse
@@ -15,6 +16,7 @@ from agents.models import Agent, AgentControl, AgentPolicy
 from observability.models import ControlExecutionEvent
 from observability.stats import RANGES, outcomes_by_control
 from policies.models import Control, ControlBinding, Policy, PolicyControl
+from quotas.usage import format_limit, tenant_rates, tenant_usage
 from tenancy.context import tenant_context
 from tenancy.inventory import tenant_row_counts
 from tenancy.schema import tenant_models
@@ -97,4 +99,17 @@ def tenant_overview(tenant_id: str, *, time_range: str = DEFAULT_RANGE) -> dict:
         "time_ranges": list(RANGES),
         "outcomes": outcomes,
         "chart": outcomes_svg(outcomes),
+        "quotas": [
+            {
+                "resource": item.resource,
+                "used": item.used,
+                "limit": format_limit(item.limit, item.source),
+                "at_limit": item.at_limit,
+            }
+            for item in tenant_usage(tenant_id)
+        ],
+        "rates": [
+            {"operation_class": rate.operation_class, "rate": format_limit(rate.rate, rate.source)}
+            for rate in tenant_rates(tenant_id)
+        ],
     }

@@ -17,7 +17,8 @@ still deletes them).
 Import checks the whole document before writing anything: the format, every tenant id (the
 document's, ``--as``, each row's ``tenant_id``, which must all agree), that every model is a tenant
 model, and that every tenant foreign key names a row of the document (a row's parent is of the same
-tenant). It refuses a target tenant that already owns rows. Rows get new primary keys (foreign keys
+tenant). It refuses a target tenant that already owns rows of the exported models (its keys and
+other ``tenant_transfer = False`` rows may exist: an operator can prepare them first). Rows get new primary keys (foreign keys
 are remapped), keep their other values (timestamps included) and are written in one transaction
 inside the target tenant, so stamping checks and row-level security apply; any failure writes
 nothing. Ids inside JSON payloads (an event's ``control_id``, a version's snapshot) are history
@@ -127,7 +128,11 @@ def _check_rows(document: dict, source: str) -> dict:
 
 
 def _refuse_occupied(target: str) -> None:
-    existing = tenant_row_counts(target).get(target)
+    existing = {
+        label: count
+        for label, count in tenant_row_counts(target).get(target, {}).items()
+        if transferable(apps.get_model(label))
+    }
     if existing:
         summary = ", ".join(f"{label} {count}" for label, count in existing.items())
         raise TenantImportError(

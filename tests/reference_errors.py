@@ -1,14 +1,18 @@
 """Error bodies exactly as the reference server 8.15.0 answers them (captured side by side), minus
-``metadata.timestamp``; ``problem(response)`` strips that from a response for comparison, and
+``metadata``; ``problem(response)`` strips that from a response for comparison (checking it holds
+the timestamp and the request id the response header quotes: ours adds the id to every 4xx), and
 ``error(response)`` keeps only the fields most tests compare."""
 
 VALIDATION_HINT = "Check the 'errors' array for field-level validation details."
 
 
 def problem(response) -> dict:
-    """The response's envelope without ``metadata`` (which must hold only the timestamp)."""
+    """The response's envelope without ``metadata`` (which must hold only the timestamp and the
+    request's id)."""
     body = response.json()
-    assert set(body.pop("metadata")) == {"timestamp"}
+    metadata = body.pop("metadata")
+    assert set(metadata) == {"timestamp", "request_id"}
+    assert metadata["request_id"] == response["X-Request-Id"]
     return body
 
 

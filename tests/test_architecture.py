@@ -4,9 +4,12 @@ error vocabulary covers the reference's, and no module grows past ~300 lines.
 Dependencies point one way (README, "Layout"):
 ``tenancy <- controlplane.api <- policies <- agents``; ``observability`` depends on ``tenancy``
 and ``controlplane.api`` and reads only ``agents.names``; ``credentials`` depends on ``tenancy``
-and ``controlplane.api``, and nothing imports it (settings and the URLconf name it by string);
-``operators`` (the admin site and its tenant pages) sits on top of every app. The apps' admins
-share the JSON editor ``controlplane.admin_json``, which depends on no app.
+and ``controlplane.api``, and nothing imports it (settings and the URLconf name it by string).
+``telemetry`` (metrics, request ids, logs) sits on ``tenancy`` and ``controlplane.api``;
+``quotas`` on those and ``telemetry``; the apps that create rows (and ``agents``' evaluation
+counters) call down into them. ``operators`` (the admin site and its tenant pages) sits on top of
+every app. The apps' admins share the JSON editor ``controlplane.admin_json``, which depends on
+no app.
 """
 
 import ast
@@ -20,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
     "tenancy",
     "controlplane",
+    "telemetry",
+    "quotas",
     "policies",
     "agents",
     "observability",
@@ -32,12 +37,21 @@ MAX_MODULE_LINES = 320
 ALLOWED = {
     "tenancy": set(),
     "controlplane.api": {"tenancy"},
-    "policies": {"tenancy", "controlplane.api", "controlplane.admin_json"},
-    "agents": {"tenancy", "controlplane.api", "controlplane.admin_json", "policies"},
-    "observability": {"tenancy", "controlplane.api", "agents.names"},
+    "telemetry": {"tenancy", "controlplane.api"},
+    "quotas": {"tenancy", "controlplane.api", "telemetry"},
+    "policies": {"tenancy", "controlplane.api", "controlplane.admin_json", "quotas"},
+    "agents": {
+        "tenancy",
+        "controlplane.api",
+        "controlplane.admin_json",
+        "policies",
+        "quotas",
+        "telemetry",
+    },
+    "observability": {"tenancy", "controlplane.api", "quotas", "agents.names"},
     # Plugged in by settings (TENANCY_AUTHENTICATOR) and the URLconf only; no app imports it.
     "credentials": {"tenancy", "controlplane.api", "controlplane.admin_json"},
-    "operators": {"tenancy", "controlplane.api", "policies", "agents", "observability"},
+    "operators": {"tenancy", "controlplane.api", "policies", "agents", "observability", "quotas"},
 }
 LEAVES = ("controlplane.admin_json",)  # read by the apps below operators: imports no app
 

@@ -5,7 +5,8 @@ replaced wholesale every time, steps and evaluators are merged (``strict``) or r
 (``overwrite``). A re-registration is one transaction of three queries: the agent row, locked
 (``SELECT ... FOR UPDATE``), at most one single-row ``UPDATE``, and the effective-controls query.
 Two first registrations of the same name racing each other both succeed: the loser's insert hits
-the unique constraint inside a savepoint and continues as a re-registration.
+the unique constraint inside a savepoint and continues as a re-registration. A new agent counts
+against the tenant's agent quota (``quotas``; a re-registration never does).
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from controlplane.api.exceptions import APIError, ErrorCode, error_item
 from policies.definitions.effective import control_dicts, is_active
 from policies.definitions.parsing import parse_control_rows, parse_control_text
 from policies.targets import Target
+from quotas.enforcement import QuotaExceeded, quota_check
+from quotas.resources import Resource
 
 from ..models import Agent
 from ..registration_data import (
@@ -138,6 +141,23 @@ def _create(request: InitAgentRequest) -> Agent | None:
         return None
 
 
+def _create_within_quota(request: InitAgentRequest) -> tuple[Agent, bool]:
+    """A new agent (``(agent, True)``) if the tenant's agent quota allows it; ``(agent, False)``
+    when a concurrent request created it meanwhile (a re-registration, whatever the quota)."""
+    name = request.agent.agent_name
+    try:
+        quota_check(Resource.AGENTS)
+    except QuotaExceeded:
+        agent = _locked_agent(name)
+        if agent is None:
+            raise
+        return agent, False
+    agent = _create(request)
+    if agent is None:  # lost the creation race: a re-registration
+        return Agent.objects.select_for_update().get(name=name), False
+    return agent, True
+
+
 def agent_register(*, request: InitAgentRequest, target: Target | None = None) -> Registration:
     """Register or re-register ``request.agent`` in the bound tenant (initAgent).
 
@@ -149,7 +169,8 @@ def agent_register(*, request: InitAgentRequest, target: Target | None = None) -
     Raises ``APIError``: 409 ``EVALUATOR_NAME_CONFLICT`` (an evaluator named like an installed
     one), 400 ``VALIDATION_ERROR`` (duplicate ``(type, name)`` steps), 422 ``CORRUPTED_DATA``
     (stored steps/evaluators unreadable and ``force_replace`` false, or an effective control
-    unreadable), 409 ``SCHEMA_INCOMPATIBLE`` (strict mode). The caller validated the request with
+    unreadable), 409 ``SCHEMA_INCOMPATIBLE`` (strict mode), 409 ``QUOTA_EXCEEDED`` (a new agent
+    past the tenant's quota). The caller validated the request with
     ``InitAgentRequest`` and the name's length.
     """
     check_no_installed_name_clash(evaluator.name for evaluator in request.evaluators)
@@ -158,10 +179,7 @@ def agent_register(*, request: InitAgentRequest, target: Target | None = None) -
     with transaction.atomic():
         agent, created = _locked_agent(name), False
         if agent is None:
-            agent = _create(request)
-            created = agent is not None
-            if not created:  # lost the creation race: a re-registration
-                agent = Agent.objects.select_for_update().get(name=name)
+            agent, created = _create_within_quota(request)
         if created:
             registration = Registration(created=True)
             # A new agent has no links yet: only a target's bindings can give it controls.

@@ -9,6 +9,12 @@ Sanitising, as the reference: ``errors[].value`` strings and objects become ``"[
 ``detail`` and ``hint`` have whitespace collapsed and are cut to 500 characters; a 5xx keeps only a
 fixed safe ``detail`` (``DATABASE_ERROR`` / ``DATABASE_UNAVAILABLE`` / ``AUTH_MISCONFIGURED`` /
 anything else, the last quoting an 8-character ``request_id`` when it has one).
+
+``metadata.request_id``: a 5xx keeps the reference's shape, its own 8-character error id (the log
+line that records the failure carries it next to the request's id); every other error quotes the
+id of the request being served (``controlplane.api.request_scope``, also sent as the
+``X-Request-Id`` response header), so a caller can quote it. ``metadata.retry_after`` carries the
+seconds of a ``Retry-After`` (429 ``RATE_LIMITED``, 503 ``DATABASE_UNAVAILABLE``).
 """
 
 from datetime import UTC, datetime
@@ -18,6 +24,7 @@ from agent_control_models.errors import ERROR_TITLES
 from agent_control_models.errors import ErrorCode as ReferenceErrorCode
 
 from .exceptions import APIError, ErrorCode
+from .request_scope import current_request_id
 
 MAX_PUBLIC_TEXT = 500
 REDACTED = "[REDACTED]"
@@ -28,6 +35,9 @@ GENERIC_AUTH_DETAIL = "Server authentication is misconfigured. Contact administr
 GENERIC_DETAILS = {
     ErrorCode.DATABASE_ERROR: GENERIC_DATABASE_DETAIL,
     ErrorCode.AUTH_MISCONFIGURED: GENERIC_AUTH_DETAIL,
+    ErrorCode.RATE_LIMITS_UNAVAILABLE: (
+        "Rate limiting is temporarily unavailable. Retry after the Retry-After delay."
+    ),
 }
 UNAVAILABLE_DETAIL = "The database is unavailable. Retry the request later."
 UNAVAILABLE_HINT = "Retry after the number of seconds in the Retry-After header."
@@ -41,10 +51,11 @@ REASONS = {
     405: "MethodNotAllowed",
     409: "Conflict",
     413: "PayloadTooLarge",
-    415: "UnsupportedMediaType",
-    422: "UnprocessableEntity",
     414: "URITooLong",
+    415: "UnsupportedMediaType",
     417: "ExpectationFailed",
+    422: "UnprocessableEntity",
+    429: "TooManyRequests",
     431: "RequestHeaderFieldsTooLarge",
     500: "InternalError",
     501: "NotImplemented",
@@ -58,6 +69,9 @@ EXTRA_TITLES = {
     ErrorCode.PAYLOAD_TOO_LARGE: "Payload Too Large",
     ErrorCode.VALIDATION_ERROR: "Validation Error",
     ErrorCode.DATABASE_UNAVAILABLE: "Database Unavailable",
+    ErrorCode.QUOTA_EXCEEDED: "Quota Exceeded",
+    ErrorCode.RATE_LIMITED: "Rate Limit Exceeded",
+    ErrorCode.RATE_LIMITS_UNAVAILABLE: "Rate Limiting Unavailable",
 }
 
 
@@ -108,18 +122,21 @@ def render(error: APIError, *, instance: str | None) -> dict:
     status, code = error.status_code, error.error_code
     if code == ErrorCode.DATABASE_UNAVAILABLE:
         detail, errors, hint = UNAVAILABLE_DETAIL, None, UNAVAILABLE_HINT
+        request_id = error.request_id
     elif status >= 500:
         detail = GENERIC_DETAILS.get(code, GENERIC_INTERNAL_DETAIL)
         errors = None
+        request_id = error.request_id
         hint = (
-            f"Reference error ID '{error.request_id}' when contacting support."
-            if error.request_id
+            f"Reference error ID '{request_id}' when contacting support."
+            if request_id and code == ErrorCode.INTERNAL_ERROR
             else None
         )
     else:
         detail = _public_text(str(error.detail)) or "Request failed."
         hint = _public_text(error.hint)
         errors = _public_errors(error.errors)
+        request_id = error.request_id or current_request_id()
     body = {
         "type": ERROR_TYPE_BASE + code.value.lower().replace("_", "-"),
         "title": title_of(code),
@@ -131,7 +148,11 @@ def render(error: APIError, *, instance: str | None) -> dict:
         "api_version": "v1",
         "reason": REASONS.get(status, "Unknown"),
         "metadata": _present(
-            (("request_id", error.request_id), ("timestamp", datetime.now(UTC).isoformat()))
+            (
+                ("request_id", request_id),
+                ("timestamp", datetime.now(UTC).isoformat()),
+                ("retry_after", error.retry_after),
+            )
         ),
         "errors": errors,
         "hint": hint,

@@ -58,6 +58,10 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    # Ours: tenants as neighbours (quotas, rate limits).
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    RATE_LIMITED = "RATE_LIMITED"
+    RATE_LIMITS_UNAVAILABLE = "RATE_LIMITS_UNAVAILABLE"
 
 
 VALIDATION_HINT = "Check the 'errors' array for field-level validation details."
@@ -78,9 +82,10 @@ class APIError(drf_exceptions.APIException):
     ``status`` (HTTP), ``error_code`` (an ``ErrorCode``; anything else is a ``TypeError``),
     ``detail`` (what happened and what to change), ``errors`` (list of ``{resource, field, code,
     message, value?}`` dicts), ``hint``, the resource ``kind``/``name`` for ``details`` (omitted
-    when ``details=False``), ``request_id`` (quoted by 500 ``INTERNAL_ERROR``), the
-    ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as the reference), and
-    extra response ``headers`` (``Retry-After`` of 503 ``DATABASE_UNAVAILABLE``).
+    when ``details=False``), ``request_id`` (a 5xx's 8-character error id; other errors quote
+    the request's id), the ``WWW-Authenticate`` ``challenge`` of a 401 (default ``"ApiKey"``, as
+    the reference), and ``retry_after`` (whole seconds: the ``Retry-After`` header and
+    ``metadata.retry_after`` of a 429 or 503).
     """
 
     def __init__(
@@ -96,7 +101,7 @@ class APIError(drf_exceptions.APIException):
         details: bool = True,
         request_id: str | None = None,
         challenge: str | None = None,
-        headers: dict[str, str] | None = None,
+        retry_after: int | None = None,
     ):
         if not isinstance(error_code, ErrorCode):
             raise TypeError(f"APIError needs an ErrorCode member, got {error_code!r}.")
@@ -110,7 +115,7 @@ class APIError(drf_exceptions.APIException):
         self.details = details
         self.request_id = request_id
         self.challenge = challenge
-        self.headers = headers or {}
+        self.retry_after = retry_after
 
 
 def error_item(

@@ -7,8 +7,14 @@ exception, tried in order); ``controlplane.api.envelope.render`` renders it. A d
 be reached (connection refused or lost, PostgreSQL shutting down or out of connection slots, no pool
 connection within ``DB_POOL_TIMEOUT``, SQLite locked or unopenable) is 503
 ``DATABASE_UNAVAILABLE`` with ``Retry-After`` (every write runs in one transaction, so a request
-that failed this way is whole or absent, and may be retried). Other database errors and crashes are logged and answered 500 with
-a generic ``detail``; nothing is re-raised, so no HTML error page reaches an API client.
+that failed this way is whole or absent, and may be retried). Other database errors and crashes
+are logged and answered 500 with a generic ``detail``; nothing is re-raised, so no HTML error
+page reaches an API client.
+
+Every 5xx carries an 8-character error id in ``metadata.request_id`` (the reference's shape),
+logged on the line that records the failure (whose log record also carries the request's own id,
+``telemetry.logs``); a 4xx quotes the request's id (``controlplane.api.envelope``). A 429 or 503
+with ``retry_after`` gets the ``Retry-After`` header.
 
 Deliberate difference from the reference: unknown routes (404 ``RESOURCE_NOT_FOUND``) and wrong
 methods (405 ``METHOD_NOT_ALLOWED``) use the envelope too, where it answers ``{"detail": ...}``.
@@ -120,13 +126,25 @@ def is_database_unavailable(exc: DatabaseError) -> bool:
     return False
 
 
+def new_error_id() -> str:
+    """An 8-character id for a 5xx, quoted to the caller and logged (the reference's shape)."""
+    return uuid.uuid4().hex[:8]
+
+
 def _database_error(exc: DatabaseError) -> APIError:
+    error_id = new_error_id()
     if is_database_unavailable(exc):
-        logger.warning("Database unavailable: %s", exc)
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        return APIError(503, ErrorCode.DATABASE_UNAVAILABLE, "", details=False, headers=headers)
-    logger.error("Database error", exc_info=exc)
-    return APIError(500, ErrorCode.DATABASE_ERROR, "", details=False)
+        logger.warning("Database unavailable (error_id=%s): %s", error_id, exc)
+        return APIError(
+            503,
+            ErrorCode.DATABASE_UNAVAILABLE,
+            "",
+            details=False,
+            request_id=error_id,
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    logger.error("Database error (error_id=%s)", error_id, exc_info=exc)
+    return APIError(500, ErrorCode.DATABASE_ERROR, "", details=False, request_id=error_id)
 
 
 # Tried in order; the first matching class wins (subclasses before their bases).
@@ -164,31 +182,47 @@ def to_api_error(exc: BaseException) -> APIError:
     for cls, translate in TRANSLATORS:
         if isinstance(exc, cls):
             return translate(exc)
-    request_id = uuid.uuid4().hex[:8]
-    logger.error("Unhandled exception (error_id=%s)", request_id, exc_info=exc)
-    return APIError(500, ErrorCode.INTERNAL_ERROR, "", details=False, request_id=request_id)
+    error_id = new_error_id()
+    logger.error("Unhandled exception (error_id=%s)", error_id, exc_info=exc)
+    return APIError(500, ErrorCode.INTERNAL_ERROR, "", details=False, request_id=error_id)
+
+
+def _with_error_id(error: APIError) -> APIError:
+    """Give a 5xx that has none (``AUTH_MISCONFIGURED``, ``RATE_LIMITS_UNAVAILABLE``) its logged
+    8-character error id."""
+    if error.status_code >= 500 and error.request_id is None:
+        error.request_id = new_error_id()
+        logger.warning(
+            "Answered %d %s (error_id=%s): %s",
+            error.status_code,
+            error.error_code.value,
+            error.request_id,
+            error.detail,
+        )
+    return error
 
 
 def _with_headers(response, error: APIError):
-    """The error's own headers (``Retry-After``), and on every 401 ``WWW-Authenticate``
-    (``ApiKey`` unless the error names another challenge)."""
-    for name, value in error.headers.items():
-        response[name] = value
+    """Every 401 carries ``WWW-Authenticate`` (``ApiKey`` unless the error names another); an
+    error with ``retry_after`` carries ``Retry-After``."""
     if error.status_code == 401:
         response["WWW-Authenticate"] = error.challenge or "ApiKey"
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 
 def exception_handler(exc: Exception, context: dict) -> Response:
     """DRF ``EXCEPTION_HANDLER``: every exception raised in a view becomes an envelope response."""
     request = context.get("request")
-    error = to_api_error(exc)
+    error = _with_error_id(to_api_error(exc))
     body = render(error, instance=request.path if request is not None else None)
     return _with_headers(Response(body, status=error.status_code), error)
 
 
 def error_response(request, error: APIError) -> JsonResponse:
     """The envelope of ``error`` as a plain Django response (for middleware and URL handlers)."""
+    error = _with_error_id(error)
     response = JsonResponse(render(error, instance=request.path), status=error.status_code)
     return _with_headers(response, error)
 

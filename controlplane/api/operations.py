@@ -14,6 +14,11 @@ Every routed view action says what it does, next to its definition::
 caller's principal; ``APIRouter`` marks routes whose every action is public as
 ``credentials_optional`` for ``TenantMiddleware``. A routed action that declares nothing is a
 configuration error (``ImproperlyConfigured``), never an open door.
+
+Operations fall into three **classes** (``operation_class``), which rate limits and per-tenant
+metrics count separately: ``runtime`` (what the SDK calls while an agent runs: evaluation, the
+runtime token exchange, initAgent, the agent reads behind its control refresh, event ingest),
+``write`` (every other create, update and delete) and ``read`` (every other read).
 """
 
 from enum import StrEnum
@@ -44,6 +49,35 @@ class Operation(StrEnum):
     CONTROL_BINDINGS_WRITE = "control_bindings.write"
     RUNTIME_USE = "runtime.use"
     RUNTIME_TOKEN_EXCHANGE = "runtime.token_exchange"
+
+
+class OperationClass(StrEnum):
+    """The classes operations are counted in (see the module docstring)."""
+
+    RUNTIME = "runtime"
+    READ = "read"
+    WRITE = "write"
+
+
+_RUNTIME_OPERATIONS = frozenset(
+    {
+        Operation.RUNTIME_USE,
+        Operation.RUNTIME_TOKEN_EXCHANGE,
+        Operation.AGENTS_CREATE,
+        Operation.AGENTS_READ,
+        Operation.OBSERVABILITY_WRITE,
+    }
+)
+_WRITE_SUFFIXES = (".create", ".update", ".delete", ".write")
+
+
+def operation_class(operation: Operation) -> OperationClass:
+    """The class of ``operation``: ``runtime``, ``write`` or ``read`` (module docstring)."""
+    if operation in _RUNTIME_OPERATIONS:
+        return OperationClass.RUNTIME
+    if operation.value.endswith(_WRITE_SUFFIXES):
+        return OperationClass.WRITE
+    return OperationClass.READ
 
 
 def requires(operation: Operation):

@@ -18,6 +18,8 @@ from agent_control_models.server import CloneAndBindControlRequest
 from django.db import IntegrityError, transaction
 
 from controlplane.api.exceptions import APIError, ErrorCode, name_conflict
+from quotas.enforcement import quota_check
+from quotas.resources import Resource
 
 from ..models import Control
 from ..names import SLUG_NAME_MAX_LENGTH, SLUG_NAME_PATTERN
@@ -69,12 +71,14 @@ def control_clone_and_bind(*, control_id: int, request: CloneAndBindControlReque
     ``CONTROL_NOT_FOUND`` (no active source in this tenant), 409 ``CONTROL_NAME_CONFLICT`` (the
     requested name is taken, no free generated name, or a concurrent create took it), 400
     ``CONTROL_BINDING_INCOMPATIBLE`` (the control names an agent-scoped evaluator; the message
-    names the clone). Nothing is written on error.
+    names the clone), 409 ``QUOTA_EXCEEDED`` (the tenant keeps its quota of controls). Nothing is
+    written on error.
     """
     target = request.target_binding
     with transaction.atomic():
         source = control_get(control_id, for_update=True)
         name = _clone_name(source, request.name)
+        quota_check(Resource.CONTROLS)
         try:
             with transaction.atomic():
                 clone = Control.objects.create(

@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from controlplane.api.exceptions import APIError, ErrorCode, error_item, name_conflict
 from controlplane.api.validation import validate_body
+from quotas.enforcement import quota_check
+from quotas.resources import Resource
 
 from ..definitions.errors import corrupted_control
 from ..definitions.parsing import parse_control_data
@@ -66,14 +68,15 @@ def control_create(*, request: CreateControlRequest) -> Control:
     template renders, or is stored as a disabled draft when values are missing). Two inserts in
     one transaction, plus what the ``control_validating`` receivers read (one lookup for
     agent-scoped evaluators). Raises 409 ``CONTROL_NAME_CONFLICT`` (before any template error),
-    422 ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, and the receivers' errors;
-    nothing is written on error.
+    422 ``TEMPLATE_RENDER_ERROR`` / ``TEMPLATE_PARAMETER_INVALID``, 409 ``QUOTA_EXCEEDED`` (the
+    tenant keeps its quota of controls), and the receivers' errors; nothing is written on error.
     """
     if isinstance(request.data, TemplateControlInput) and control_name_taken(request.name):
         raise name_conflict("Control", request.name)
     materialized = materialize(request.data)
     try:
         with transaction.atomic():
+            quota_check(Resource.CONTROLS)
             control = Control.objects.create(name=request.name, data=materialized.stored)
             # After the insert, so a duplicate name wins over evaluator errors (reference order).
             _check_evaluators(materialized)
@@ -249,8 +252,9 @@ def control_delete(*, control_id: int, force: bool) -> dict:
 def control_restore(*, control_id: int) -> Control:
     """Undo a soft delete (the admin's restore action) and record "Restored". The links and
     bindings a forced delete removed are not brought back. Raises 404 ``CONTROL_NOT_FOUND`` (no
-    such control, or not deleted) and 409 ``CONTROL_NAME_CONFLICT`` when an active control of the
-    tenant has taken the name since."""
+    such control, or not deleted), 409 ``CONTROL_NAME_CONFLICT`` when an active control of the
+    tenant has taken the name since, and 409 ``QUOTA_EXCEEDED`` when the tenant's active controls
+    already fill its quota (a restored control counts again)."""
     with transaction.atomic():
         control = (
             Control.objects.select_for_update()
@@ -261,6 +265,7 @@ def control_restore(*, control_id: int) -> Control:
             raise control_not_found(control_id)
         if control_name_taken(control.name):
             raise name_conflict("Control", control.name)
+        quota_check(Resource.CONTROLS)
         control.deleted_at = None
         control.save(update_fields=["deleted_at", "updated_at"])
         control_version_append(control=control, event="updated", note="Restored")

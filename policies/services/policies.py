@@ -11,6 +11,8 @@ from agent_control_models.server import CreatePolicyRequest
 from django.db import IntegrityError, transaction
 
 from controlplane.api.exceptions import name_conflict
+from quotas.enforcement import quota_check
+from quotas.resources import Resource
 
 from ..models import Policy, PolicyControl
 from ..selectors.lookups import control_get, policy_get
@@ -20,10 +22,12 @@ def policy_create(*, request: CreatePolicyRequest) -> Policy:
     """Create an empty policy named ``request.name`` (already trimmed by ``SlugName``; case kept).
 
     One ``INSERT`` in a savepoint: a duplicate name within the tenant, including one created by a
-    concurrent request, raises 409 ``POLICY_NAME_CONFLICT`` (mirrors ``PUT /api/v1/policies``).
+    concurrent request, raises 409 ``POLICY_NAME_CONFLICT`` (mirrors ``PUT /api/v1/policies``); a
+    policy past the tenant's quota raises 409 ``QUOTA_EXCEEDED``.
     """
     try:
         with transaction.atomic():
+            quota_check(Resource.POLICIES)
             return Policy.objects.create(name=request.name)
     except IntegrityError:
         raise name_conflict("Policy", request.name) from None

@@ -28,7 +28,8 @@ def test_unknown_route_answers_the_envelope(api):
     assert body["detail"] == "No route matches GET /api/v1/no-such-thing."
     assert body["kind"] == "Status"
     assert body["api_version"] == "v1"
-    assert set(body["metadata"]) == {"timestamp"}
+    assert set(body["metadata"]) == {"timestamp", "request_id"}
+    assert body["metadata"]["request_id"] == response["X-Request-Id"]
 
 
 def test_wrong_method_on_health_answers_405_envelope(api):

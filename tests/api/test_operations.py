@@ -7,7 +7,7 @@ from rest_framework import viewsets
 from rest_framework.test import APIRequestFactory
 
 from controlplane.api.auth import OperationPermission
-from controlplane.api.operations import PUBLIC, Operation, requires
+from controlplane.api.operations import PUBLIC, Operation, operation_class, requires
 from tests.api.routes import operations
 
 Op = Operation
@@ -67,6 +67,8 @@ EXPECTED = {
     ("DELETE", "/api/v1/policies/{policy_id}/controls/{control_id}"): Op.POLICIES_UPDATE,
     ("POST", "/api/v1/policies/{policy_id}/controls/{control_id}"): Op.POLICIES_UPDATE,
     ("GET", "/health"): PUBLIC,
+    # Public to the permission layer; telemetry.access decides who may scrape.
+    ("GET", "/metrics"): PUBLIC,
 }
 
 
@@ -106,3 +108,26 @@ def test_a_method_the_view_does_not_route_is_left_to_drfs_405(api):
 def test_requires_takes_only_the_vocabulary():
     with pytest.raises(TypeError, match="requires\\(\\) needs an Operation member"):
         requires("controls.read")
+
+
+def test_every_operation_falls_into_one_class_and_the_sdks_calls_are_runtime():
+    classes = {op.value: operation_class(op).value for op in Operation}
+    assert classes == {
+        "controls.read": "read",
+        "controls.create": "write",
+        "controls.update": "write",
+        "controls.delete": "write",
+        "policies.read": "read",
+        "policies.create": "write",
+        "policies.update": "write",
+        "agents.read": "runtime",
+        "agents.create": "runtime",
+        "agents.update": "write",
+        "evaluators.read": "read",
+        "observability.read": "read",
+        "observability.write": "runtime",
+        "control_bindings.read": "read",
+        "control_bindings.write": "write",
+        "runtime.use": "runtime",
+        "runtime.token_exchange": "runtime",
+    }

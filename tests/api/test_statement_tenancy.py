@@ -2,10 +2,12 @@
 tenant: each tenant table it reads or writes is compared with a tenant id or joined on
 ``tenant_id`` to a table that is (``tests.sql_tenancy``). The only statements allowed without it
 are those run on purpose past the tenant, inside ``bypass_row_security()`` (``Model.all_tenants``,
-the admin): the scenario runs none.
+the admin): the scenario runs none. Quotas are on (high enough never to refuse), so their override
+lookups, locks and counts are checked too.
 """
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 from tests.factories import REGEX_DENY
@@ -82,6 +84,7 @@ def scenario(api, tenant: str, other_ids: dict) -> dict:
         ("get", f"/api/v1/controls/{ids['control']}/versions/1", None),
         ("post", "/api/v1/controls/validate", {"data": REGEX_DENY}),
         ("get", "/api/v1/controls/schema", None),
+        ("get", "/metrics", None),
         (
             "post",
             "/api/v1/evaluation",
@@ -138,7 +141,9 @@ def scenario(api, tenant: str, other_ids: dict) -> dict:
     return ids
 
 
-def test_every_statement_of_the_api_names_its_tenant(api):
+def test_every_statement_of_the_api_names_its_tenant(api, settings):
+    settings.QUOTAS_DEFAULT = {"agents": 100, "controls": 100, "policies": 100, "events": 100}
+    caches["default"].clear()  # the overrides lookup runs (and is checked), not a cached answer
     recorder = StatementRecorder()
     with connection.execute_wrapper(recorder):
         acme = scenario(api, "acme", {})
@@ -151,5 +156,6 @@ def test_every_statement_of_the_api_names_its_tenant(api):
     ]
     bypassed = [sql for sql, bypassed in recorder.statements if bypassed]
     assert len(recorder.statements) > 200
+    assert any("quotas_tenantlimits" in sql for sql, _ in recorder.statements)
     assert unscoped == []
     assert bypassed == []

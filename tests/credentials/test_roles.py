@@ -32,10 +32,12 @@ QUERIES = {
     "/api/v1/observability/stats": f"?agent_name={AGENT}",
     "/api/v1/observability/stats/controls/{control_id}": f"?agent_name={AGENT}",
 }
-# Allowed, yet never 2xx: "by-key" is not a binding id (the reference's integer check, 422).
-NOT_AN_ID = {
+# Allowed, yet never 2xx: "by-key" is not a binding id (the reference's integer check, 422);
+# /metrics is for scrapers (a scrape token or network, tests/telemetry), not API keys.
+NOT_2XX = {
     ("GET", "/api/v1/control-bindings/by-key"): 422,
     ("DELETE", "/api/v1/control-bindings/by-key"): 422,
+    ("GET", "/metrics"): 403,
 }
 RUNTIME_DENIED = [
     ("PATCH", "/api/v1/agents/{agent_name}"),
@@ -115,7 +117,7 @@ def test_runtime_key_on_an_sdk_route_is_2xx(acme_runtime, world, method, templat
     body = BODIES.get((method, template))
     path = template.format(**world) + QUERIES.get(template, "")
     response = acme_runtime.request(method.lower(), path, body)
-    expected = NOT_AN_ID.get((method, template))
+    expected = NOT_2XX.get((method, template))
     if expected is not None:
         assert response.status_code == expected
     else:

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from observability.stats import outcomes_by_control
+from quotas.models import TenantLimits
 from tenancy.context import tenant_context
 from tests.factories import make_agent, make_control, make_policy
 from tests.tenancy.lifecycle_helpers import make_event
@@ -89,6 +90,27 @@ def test_tenant_page_shows_its_counts_events_and_chart_and_nothing_of_another(
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="outcomes-chart"' in page
     assert 'data-control="acme-guard"' in page
     assert "globex" not in page
+
+
+def test_tenant_page_shows_its_quotas_and_rates_in_force(operator, two_tenants, settings):
+    settings.QUOTAS_DEFAULT = {"agents": 2, "controls": 100}
+    settings.QUOTAS_RATE_LIMITS = {"read": "20/second"}
+    with tenant_context("acme"):
+        TenantLimits.objects.create(max_controls=5, runtime_rate="100/second")
+    response = operator.get("/admin/tenants/acme/")
+    overview = response.context["overview"]
+    assert overview["quotas"] == [
+        {"resource": "agents", "used": 2, "limit": "2", "at_limit": True},
+        {"resource": "controls", "used": 2, "limit": "5 (tenant)", "at_limit": False},
+        {"resource": "policies", "used": 1, "limit": "unlimited", "at_limit": False},
+        {"resource": "events", "used": 4, "limit": "unlimited", "at_limit": False},
+    ]
+    assert overview["rates"] == [
+        {"operation_class": "runtime", "rate": "100 per second (tenant)"},
+        {"operation_class": "read", "rate": "20 per second"},
+        {"operation_class": "write", "rate": "unlimited"},
+    ]
+    assert '<tr data-quota="agents" class="at-limit">' in response.content.decode()
 
 
 def test_the_chart_stacks_matches_non_matches_and_errors_per_bucket(two_tenants):

@@ -5,7 +5,6 @@ Module-scoped: one server per test module; it is stopped (SIGTERM, then SIGKILL)
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.live_servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_env(tmp: Path, **extra: str) -> dict:
@@ -31,7 +26,6 @@ def server_env(tmp: Path, **extra: str) -> dict:
         DJANGO_SECRET_KEY="serving-tests-secret-key-not-the-development-one",
         WEB_CONCURRENCY="1",
         WEB_THREADS="4",
-        WEB_ACCESS_LOG=str(tmp / "access.log"),
         HOME=str(tmp),  # anything gunicorn would create in the home directory lands here
         **extra,
     )

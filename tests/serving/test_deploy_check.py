@@ -16,6 +16,7 @@ PRODUCTION = {
     "WEB_CONCURRENCY": "4",
     "WEB_THREADS": "4",
     "CONTROLPLANE_AUTH_MODE": "api_key",
+    "CONTROLPLANE_METRICS_TOKEN": "scrape-0b3f7c1e9d2a4c6b8e5f",
 }
 
 

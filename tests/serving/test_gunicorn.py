@@ -118,23 +118,24 @@ def test_request_line_and_header_errors_are_answered_in_the_envelope(
     assert headers["X-Agent-Control-Server-Version"] == "8.15.0"
 
 
-def test_access_log_has_the_documented_format(gunicorn_server):
+def test_each_request_is_logged_once_with_its_id_and_tenant(gunicorn_server):
     url, tmp = gunicorn_server
     conn = connection_to(url)
     conn.request("GET", "/api/v1/agents", headers={"X-Tenant-Id": "acme", "User-Agent": "t/1"})
-    conn.getresponse().read()
+    response = conn.getresponse()
+    response.read()
+    request_id = response.getheader("X-Request-Id")
     time.sleep(0.2)
-    lines = (tmp / "access.log").read_text().splitlines()
-    line = next(line for line in lines if "tenant=acme" in line)
-    assert line.startswith('127.0.0.1 "GET /api/v1/agents HTTP/1.1" 200 ')
-    assert line.endswith('ms tenant=acme "t/1"')
+    lines = [line for line in (tmp / "server.log").read_text().splitlines() if request_id in line]
+    assert len(lines) == 1  # the application's line; gunicorn's access log is off by default
+    assert " INFO [controlplane.requests] GET /api/v1/agents 200 " in lines[0]
+    assert lines[0].endswith(f"ms request_id={request_id} tenant=acme principal=resolver")
 
 
 def test_nothing_is_written_into_the_home_directory(gunicorn_server):
     _, tmp = gunicorn_server
     assert not (tmp / ".gunicorn").exists()
     assert sorted(p.name for p in tmp.iterdir() if not p.name.startswith("db.sqlite3")) == [
-        "access.log",
         "server.log",
     ]
 

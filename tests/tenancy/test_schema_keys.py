@@ -23,6 +23,7 @@ TENANT_TABLES = {
     "policies_controlversion",
     "policies_policy",
     "policies_policycontrol",
+    "quotas_tenantlimits",
 }
 postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL catalog")
 sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite guards")
@@ -85,6 +86,8 @@ def test_every_unique_index_leads_with_tenant_id():
         ("policies_policy", "policies_policy_tenant_name_uniq", "tenant_id"),
         ("policies_policycontrol", "policies_policycontrol_pkey", "tenant_id"),
         ("policies_policycontrol", "policies_policycontrol_tenant_pair_uniq", "tenant_id"),
+        ("quotas_tenantlimits", "quotas_limits_one_per_tenant", "tenant_id"),
+        ("quotas_tenantlimits", "quotas_tenantlimits_pkey", "tenant_id"),
     ]
 
 

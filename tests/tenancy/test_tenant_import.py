@@ -7,7 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from agents.models import Agent, AgentPolicy
+from credentials.services import api_key_create
 from policies.models import Control, ControlBinding
+from quotas.models import TenantLimits
 from tenancy.context import tenant_context
 from tenancy.inventory import tenant_row_counts
 from tenancy.transfer import tenant_export
@@ -82,6 +84,21 @@ def test_import_into_a_tenant_with_rows_is_refused_and_writes_nothing(acme_expor
         "first with `tenant purge globex --yes`."
     )
     assert tenant_row_counts()["globex"] == {"agents.agent": 1, "policies.policy": 1}
+
+
+def test_import_into_a_tenant_with_only_keys_and_limits_keeps_them(acme_export):
+    """Rows that never travel (``tenant_transfer = False``: API keys, limits) do not make a
+    tenant occupied: an operator may prepare them before importing."""
+    path, _, _ = acme_export
+    api_key_create(tenant_id="initech", role="runtime", name="agent")
+    with tenant_context("initech"):
+        TenantLimits.objects.create(max_agents=5)
+    run_import(path, "--as", "initech")
+    assert tenant_row_counts()["initech"] == {
+        **ACME_COUNTS,
+        "credentials.apikey": 1,
+        "quotas.tenantlimits": 1,
+    }
 
 
 @pytest.mark.parametrize(

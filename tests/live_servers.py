@@ -1,0 +1,88 @@
+"""Real server processes for the tests that need several: gunicorn running this project on a
+migrated SQLite file, bound to 127.0.0.1 on a free port, stopped when the block ends. They use
+the project's own configuration file (``controlplane/gunicorn.conf.py``), so its multiprocess
+metrics hooks are what the tests exercise.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "controlplane" / "gunicorn.conf.py"
+START_TIMEOUT = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A migrated SQLite database at ``path``; returns its ``DATABASE_URL``."""
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+    )
+    return url
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """``(status, headers, body)`` of a GET (a new connection each time)."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@contextmanager
+def gunicorn(
+    database_url: str, log_path: Path, *, workers: int = 1, env: dict | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Serve the project with gunicorn and its configuration file (``workers`` processes);
+    yields ``(base_url, process)``."""
+    port = free_port()
+    server_env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CONN_MAX_AGE": "0",
+        "CONTROLPLANE_REQUEST_LOG": "0",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--graceful-timeout", "5"]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if get(base + "/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: {log_path.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -1,0 +1,93 @@
+"""Several gunicorn worker processes report one set of metrics (prometheus_client's multiprocess
+mode, set up by ``telemetry.multiprocess``): counts are summed over the workers, and a dead
+worker's live gauges are dropped while its counts stay."""
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from telemetry.multiprocess import ENV, on_exit, prepare_metrics_directory
+from tests.live_servers import get, gunicorn, migrated_sqlite
+from tests.telemetry.scrape import PREFIX, Scrape
+
+REQUESTS = 40
+
+
+def pids_of(directory: Path, kind: str) -> set[int]:
+    return {int(path.stem.rsplit("_", 1)[1]) for path in directory.glob(f"{kind}_*.db")}
+
+
+def test_counts_are_summed_over_two_worker_processes(tmp_path):
+    metrics_dir = tmp_path / "metrics"
+    url = migrated_sqlite(tmp_path / "db.sqlite3")
+    env = {ENV: str(metrics_dir)}
+    with gunicorn(url, tmp_path / "gunicorn.log", workers=2, env=env) as (base, _):
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(
+                pool.map(
+                    lambda _: get(base + "/api/v1/agents", {"X-Tenant-Id": "acme"})[0],
+                    range(REQUESTS),
+                )
+            )
+        assert statuses == [200] * REQUESTS
+        workers = pids_of(metrics_dir, "counter")
+        assert len(workers) == 2
+        scrape = Scrape(get(base + "/metrics")[2].decode())
+        assert (
+            scrape.value(f"{PREFIX}_requests_total", path="/api/v1/agents", status_code="200")
+            == REQUESTS
+        )
+        assert (
+            scrape.value(f"{PREFIX}_request_duration_seconds_count", path="/api/v1/agents")
+            == REQUESTS
+        )
+        assert scrape.value(f"{PREFIX}_requests_in_progress", method="GET") == 0.0
+
+        dead = min(workers)
+        assert dead in pids_of(metrics_dir, "gauge_livesum")
+        os.kill(dead, 15)
+        deadline = time.monotonic() + 20
+        while dead in pids_of(metrics_dir, "gauge_livesum") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert dead not in pids_of(metrics_dir, "gauge_livesum")  # child_exit dropped it
+        scrape = Scrape(get(base + "/metrics")[2].decode())
+        assert (
+            scrape.value(f"{PREFIX}_requests_total", path="/api/v1/agents", status_code="200")
+            == REQUESTS
+        )
+
+
+def test_preparing_the_directory_empties_a_previous_run_and_exports_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    stale = tmp_path / "counter_123.db"
+    stale.write_bytes(b"old")
+    keep = tmp_path / "README"
+    keep.write_text("not ours")
+    assert prepare_metrics_directory(str(tmp_path)) == str(tmp_path)
+    assert (os.environ[ENV], stale.exists(), keep.exists()) == (str(tmp_path), False, True)
+
+
+def test_without_a_directory_one_is_made_and_removed_at_exit(monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    directory = Path(prepare_metrics_directory())
+    assert directory.is_dir() and os.environ[ENV] == str(directory)
+    (directory / "counter_1.db").write_bytes(b"")
+    on_exit(server=None)
+    assert not directory.exists()
+
+
+def test_a_given_directory_is_kept_at_exit(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    prepare_metrics_directory(str(tmp_path))
+    on_exit(server=None)
+    assert tmp_path.is_dir()
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment(monkeypatch):
+    """The tests above set PROMETHEUS_MULTIPROC_DIR in this process; never leak it."""
+    monkeypatch.setenv(ENV, "")
+    monkeypatch.delenv(ENV)
