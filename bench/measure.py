@@ -21,27 +21,25 @@ def measure(plan: Plan, servers: dict[str, Server], kinds: dict[str, str], args)
     results: dict[str, dict[str, list[wrk.Result]]] = {}
     for workload, names in plan.cells.items():
         requests = {name: _requests(servers[name], kinds[name], workload) for name in names}
-        for name in names:
-            wrk.run(
+
+        def drive(name: str, seconds: float, prefix: str, label: str, requests=requests):
+            return wrk.run(
                 servers[name].url,
                 requests[name],
-                seconds=args.warmup,
+                seconds=seconds,
                 connections=args.connections,
-                prefix=f"w-{name}",
-                label=f"{workload} warm-up on {name}",
+                prefix=f"{prefix}-{name}",
+                label=f"{label} on {name}",
             )
+
+        for name in names:
+            drive(name, args.warmup, "w", f"{workload} warm-up")
         runs: dict[str, list[wrk.Result]] = {name: [] for name in names}
         for round_index in range(args.rounds):
             shift = round_index % len(names)
             for name in names[shift:] + names[:shift]:
-                result = wrk.run(
-                    servers[name].url,
-                    requests[name],
-                    seconds=args.seconds,
-                    connections=args.connections,
-                    prefix=f"r{round_index}-{name}",
-                    label=f"{workload} round {round_index + 1} on {name}",
-                )
+                label = f"{workload} round {round_index + 1}"
+                result = drive(name, args.seconds, f"r{round_index}", label)
                 runs[name].append(result)
                 print(
                     f"{workload:17s} round {round_index + 1} {name:13s} {result.rps:8.0f} req/s  "
