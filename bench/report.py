@@ -16,7 +16,9 @@ REFERENCE_FIXED = (
     "`pool_reset_on_return='rollback'`; starlette-exporter's Prometheus middleware on every "
     "request (it cannot be switched off); uvicorn with uvloop and httptools. It runs psycopg's "
     "binary implementation (`agent-control-server[binary]`); its Docker image sets "
-    "`PSYCOPG_IMPL=python`, which is slower: this favours the reference."
+    "`PSYCOPG_IMPL=python`, which is slower: this favours the reference. Its production "
+    "guidance turns API keys on; it runs with auth off here, also against `ours-api-key` "
+    "(a handicap for ours)."
 )
 
 
