@@ -9,7 +9,8 @@ PostgreSQL database (``python -m bench`` does this). Prints one JSON line for th
 2. Query counts per endpoint with 1 control versus 50 controls over 10 policies
    (``orm_queries.py``).
 3. Scale (``orm_scale.py``): ``GET /agents/{name}/controls`` latency (in-process, Django test
-   client) with one tenant loaded versus N tenants x 100 agents x 10 controls (loaded with COPY).
+   client) with one tenant loaded versus N tenants x 100 agents x 10 controls (loaded with COPY,
+   every definition distinct).
 
 Django is set up in ``main()``; the section modules define or import models, so they are imported
 only after that.

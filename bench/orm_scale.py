@@ -1,5 +1,6 @@
 """Scale: ``GET /agents/{name}/controls`` latency (in-process, Django test client) with one tenant
-loaded versus N tenants x 100 agents x 10 controls, the rows written with COPY.
+loaded versus N tenants x 100 agents x 10 controls, the rows written with COPY; every control's
+definition is distinct.
 
 Imported by ``bench/orm.py`` after ``setup_django()`` (it runs requests through the project).
 """
@@ -26,12 +27,14 @@ COLUMNS = {  # in COPY order: every foreign key points at a table written before
 SERIAL_TABLES = ("agents_agent", "policies_policy", "policies_control")  # ids written by COPY
 PROBE_PATH = "/api/v1/agents/scale-agent-0042/controls"
 PROBE_HEADERS = {"X-Tenant-Id": "scale-tenant-0000"}
+VARIANT = "@variant@"  # replaced per control: every stored definition differs
 
 
 def tenant_rows(first: int, last: int, agents: int, controls: int) -> dict[str, list[tuple]]:
     """Rows of tenants ``first..last-1`` by table: ``agents`` agents each with ``controls``
-    controls, half direct, half through the agent's own policy. Ids are assigned here."""
-    data = json.dumps(control_definition(0))
+    controls, half direct, half through the agent's own policy; every control's definition is
+    distinct (its tenant, agent and index in the pattern or values). Ids are assigned here."""
+    templates = [json.dumps(control_definition(c % 10, variant=VARIANT)) for c in range(controls)]
     half = controls // 2
     per_tenant_controls = agents * controls
     rows = {table: [] for table in COLUMNS}
@@ -46,6 +49,7 @@ def tenant_rows(first: int, last: int, agents: int, controls: int) -> dict[str, 
             rows["agents_agentpolicy"].append((tenant, agent_id, agent_id))
             for c in range(controls):
                 control_id = t * per_tenant_controls + a * controls + c + 1
+                data = templates[c].replace(VARIANT, f"{t:04d}-{a:04d}-{c:02d}")
                 rows["policies_control"].append(
                     (control_id, tenant, f"scale-ctl-{a:04d}-{c:02d}", data, NOW, NOW)
                 )

@@ -1,64 +1,169 @@
-"""Render the benchmark figures as Markdown (``bench/results/latest.md``)."""
+"""Render one run as Markdown (``bench/results/latest.md``): the run, every setting of every
+configuration, the workload tables, the dimensions and goals (``goals.py``), memory, PostgreSQL
+sessions, the ORM figures."""
 
-import statistics
 from datetime import UTC, datetime
+from pathlib import Path
 
-GOALS = {"agent_controls": 2.0, "evaluation": 1.5, "init_agent": 1.5}
+from . import dataset, goals
+from .configs import CONFIGS, SERVE_FROM_CONFIG_FILE
+from .environment import APP_ROLE, INHERITED, ROOT
+from .figures import Figures
+from .workloads import WORKLOADS
+
+REFERENCE_FIXED = (
+    "Reference settings its code fixes: SQLAlchemy `pool_pre_ping=True` and "
+    "`pool_reset_on_return='rollback'`; starlette-exporter's Prometheus middleware on every "
+    "request (it cannot be switched off); uvicorn with uvloop and httptools. It runs psycopg's "
+    "binary implementation (`agent-control-server[binary]`); its Docker image sets "
+    "`PSYCOPG_IMPL=python`, which is slower: this favours the reference. Its production "
+    "guidance turns API keys on; it runs with auth off here, also against `ours-api-key` "
+    "(a handicap for ours)."
+)
 
 
-def _median(values):
-    return statistics.median(values) if values else float("nan")
+def _header(args, machine: str, elapsed: float, phases: dict) -> list[str]:
+    spent = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items())
+    return [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in {elapsed:.0f} s ({spent}); sections: "
+        f"{', '.join(args.sections)}. Machine: {machine}.",
+        "",
+        f"Load: wrk, 1 thread pinned to CPU 1, {args.connections} connections, "
+        f"{args.seconds:.0f} s per run after a {args.warmup:.0f} s warm-up per configuration and "
+        f"workload; {args.rounds} round{'s' if args.rounds != 1 else ''}, in each of which every configuration measuring the "
+        "workload runs once, the order rotating from round to round. Figures are medians over "
+        "the rounds; ratios are medians of per-round ratios. PostgreSQL is shared and unpinned; "
+        "each configuration has its own fresh database, loaded over HTTP with the same data "
+        "while the servers may use every CPU; then every thread of every server process is "
+        "pinned to its configuration's CPUs.",
+        "",
+        "Checked (the run stops otherwise): every response of every run, warm-ups included, had "
+        "a 2xx status, with no socket error, and the servers stayed up and pinned; before timing, "
+        "every configuration gave the same answers as the reference (or, without it, as each "
+        "other) to the correctness probe (effective controls, verdicts, a "
+        "registration write applied and stored, sampled cache-busting tenants), our app role is "
+        "neither superuser nor BYPASSRLS, row-level security is forced (no policy with it off), "
+        "our servers' open sessions run as the configuration's role, and in api_key mode a "
+        "request without a key is refused with 401.",
+        "",
+    ]
 
 
-def _workload_section(name: str, entry: dict) -> tuple[list[str], dict]:
-    runs = entry["runs"]
-    ours, ref = runs["ours"], runs["reference"]
-    ratios = [o.rps / r.rps for o, r in zip(ours, ref, strict=True) if r.rps]
-    figures = {
-        side: {
-            "rps": _median([r.rps for r in results]),
-            "p50": _median([r.p50_ms for r in results]),
-            "p99": _median([r.p99_ms for r in results]),
-        }
-        for side, results in runs.items()
-    }
-    ratio = _median(ratios)
+def _config_lines(started: dict, skipped: dict) -> list[str]:
+    lines = ["## Configurations", ""]
+    lines.append(
+        f"Every server gets only these variables plus {', '.join(INHERITED)} from the harness. "
+        f"Ours is served {'from the project gunicorn config file with the connection pool' if SERVE_FROM_CONFIG_FILE else 'with the README gunicorn command line'} "
+        f"(`bench/configs.py`, `SERVE_FROM_CONFIG_FILE`). `{APP_ROLE}` is made by "
+        "`manage.py tenancy_app_role` (NOSUPERUSER NOBYPASSRLS); migrations run as the owner."
+    )
+    lines.append("")
+    for name, entry in started.items():
+        lines += _config_entry(name, entry)
+    for name, reason in skipped.items():
+        lines += [f"- `{name}` ({CONFIGS[name].title}) **skipped**: {reason}.", ""]
+    if any(entry.config.server == "reference" for entry in started.values()):
+        lines += [REFERENCE_FIXED, ""]
+    return lines
+
+
+def _config_entry(name: str, entry) -> list[str]:
+    config = entry.config
+    role = APP_ROLE if config.app_role else "the owner (superuser)"
+    plural = "es" if config.workers > 1 else ""
     lines = [
-        f"### {entry['workload'].title}",
+        f"### `{name}`: {config.title}",
         "",
-        "| server | req/s (median) | p50 ms | p99 ms | req/s per round |",
-        "| --- | ---: | ---: | ---: | --- |",
+        f"- command: `{_command(entry.server.argv)}` (working directory "
+        f"`{_relative(config.cwd)}`), pinned to CPU {config.cpus}, {config.workers} worker "
+        f"process{plural}",
+        f"- prepared with: {'; '.join('`' + _command(step) + '`' for step in entry.prepare)}",
+        f"- serves as: {role}, database `{entry.database}`",
+        "- environment: " + " ".join(f"`{key}={value}`" for key, value in entry.settings.items()),
     ]
-    for side, results in runs.items():
-        f = figures[side]
-        per_round = ", ".join(f"{r.rps:.0f}" for r in results)
-        lines.append(f"| {side} | {f['rps']:.0f} | {f['p50']:.2f} | {f['p99']:.2f} | {per_round} |")
-    lines += [
-        "",
-        f"ours/reference req/s: **{ratio:.2f}x** (median; per round: "
-        + ", ".join(f"{r:.2f}x" for r in ratios)
-        + f"); p99 ours/reference: {figures['ours']['p99'] / figures['reference']['p99']:.2f}x",
-        "",
-    ]
-    return lines, {"ratio": ratio, "figures": figures}
+    if entry.config_file:
+        lines.append(
+            "- gunicorn settings from `controlplane/gunicorn.conf.py` (through "
+            "`bench/gunicorn_conf.py`, access log off): "
+            + " ".join(f"`{key}={value}`" for key, value in entry.config_file.items())
+        )
+    return [*lines, ""]
 
 
-def _memory_lines(memory: dict) -> list[str]:
-    lines = ["### Peak resident memory (VmHWM) per server process", ""]
-    lines += ["| server | process | peak RSS MiB |", "| --- | --- | ---: |"]
-    for side, processes in memory.items():
-        for index, (pid, kib) in enumerate(sorted(processes.items())):
-            role = "started process" if index == 0 else f"child {index}"
-            lines.append(f"| {side} | {role} (pid {pid}) | {kib / 1024:.1f} |")
+def _relative(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path != ROOT else "the repository"
+
+
+def _command(argv: list[str]) -> str:
+    return " ".join(_relative(Path(arg)) if arg.startswith(str(ROOT)) else arg for arg in argv)
+
+
+def _cell(value: float | None, fmt: str) -> str:
+    return "" if value is None else format(value, fmt)
+
+
+def _workload_lines(figures: Figures) -> list[str]:
+    lines = ["## Workloads", ""]
+    size = dataset.cache_size()
+    for workload, runs in figures.results.items():
+        lines += [f"### {WORKLOADS[workload].title}", ""]
+        if workload == "evaluation_bust":
+            distinct = dataset.bust_tenants() * dataset.CONTROLS_PER_AGENT
+            lines += [f"{distinct} distinct control definitions; our parse cache holds {size}.", ""]
+        lines += [
+            "| configuration | req/s | p50 ms | p99 ms | req/s per round | req/s vs | p99 vs | of floor |",
+            "| --- | ---: | ---: | ---: | --- | --- | --- | ---: |",
+        ]
+        for config in runs:
+            versus = CONFIGS[config].versus
+            compared = versus is not None and figures.has(workload, versus)
+            ratio = f"{figures.ratio(workload, config, versus):.2f}x {versus}" if compared else ""
+            p99 = f"{figures.p99_ratio(workload, config, versus):.2f}x" if compared else ""
+            floor = _cell(figures.floor_fraction(workload, config), ".2f")
+            per_round = ", ".join(f"{run.rps:.0f}" for run in figures.runs(workload, config))
+            lines.append(
+                f"| {config} | {figures.rps(workload, config):.0f} | {figures.p50(workload, config):.2f} "
+                f"| {figures.p99(workload, config):.2f} | {per_round} | {ratio} | {p99} | {floor} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _memory_lines(figures: Figures, sessions: dict, started: dict) -> list[str]:
+    lines = [
+        "## Memory and database sessions",
+        "",
+        "Memory per configuration at the end of the run, summed over all its processes (master "
+        "and workers): peak resident set (VmHWM; the goal compares these totals), the largest "
+        "process's peak, resident set now, and proportional set size (shared pages counted "
+        "once). Sessions: PostgreSQL sessions established to the configuration's database during "
+        "the timed runs (`pg_stat_database.sessions`), and connections open at the end by role.",
+        "",
+        "| configuration | processes | peak RSS total MiB | largest MiB | RSS now MiB | PSS MiB "
+        "| sessions opened | open at end |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name in started:
+        opened = sessions[name]["opened"]
+        open_now = ", ".join(f"{count} {role}" for role, count in sessions[name]["open"].items())
+        lines.append(
+            f"| {name} | {len(figures.memory[name])} | {figures.memory_total(name):.1f} "
+            f"| {figures.memory_largest(name):.1f} | {figures.memory_total(name, 'rss'):.1f} "
+            f"| {figures.memory_total(name, 'pss'):.1f} | {opened} | {open_now or 'none'} |"
+        )
     return [*lines, ""]
 
 
 def _orm_lines(orm: dict) -> list[str]:
     lines = ["## ORM-level figures", ""]
     lines += [
-        "Stamping + scoping overhead: our managers versus plain Django models with the same columns",
-        f"and constraints (median of {orm['repetitions']} alternating runs, garbage collector "
-        "paused).",
+        "In-process, on `bench_orm`, connected as the owner (a superuser: the tenant setting is "
+        "sent with every statement but the policies are not evaluated; the HTTP `rls` section "
+        "measures them). Stamping + scoping overhead: our managers versus plain Django models "
+        f"with the same columns and constraints (median of {orm['repetitions']} alternating "
+        "runs, garbage collector paused).",
         "",
         "| measurement | ours wall (s) | plain wall (s) | wall ratio | client CPU ratio |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -80,73 +185,24 @@ def _orm_lines(orm: dict) -> list[str]:
         "",
         f"Scale: `GET /agents/{{name}}/controls` p50 with 1 tenant loaded {scale['small_p50_ms']:.3f} ms, "
         f"with {scale['tenants']} tenants x {scale['agents']} agents x {scale['controls']} controls "
-        f"loaded {scale['large_p50_ms']:.3f} ms: **{scale['ratio']:.2f}x** "
-        f"({scale['rows']} control rows; loaded in {scale['load_seconds']:.0f} s).",
+        f"loaded {scale['large_p50_ms']:.3f} ms: **{scale['ratio']:.2f}x** ({scale['rows']} control "
+        f"rows, every definition distinct; loaded in {scale['load_seconds']:.0f} s).",
         "",
     ]
     return lines
 
 
-def render(http: dict, orm: dict | None, *, machine: str, args, elapsed: float) -> str:
+def render(http: dict | None, orm: dict | None, *, started, skipped, args, machine, elapsed) -> str:
     """The whole report."""
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC in {elapsed:.0f} s. Machine: {machine}.",
-        "",
-        f"wrk: 1 thread, {args.connections} connections, {args.seconds:.0f} s per run after a "
-        f"{args.warmup:.0f} s warm-up, {args.rounds} alternating rounds. Servers pinned to CPU 0, "
-        "wrk to CPU 1, PostgreSQL unpinned. Ours: gunicorn, 1 worker process (gthread, "
-        f"{args.threads} threads), CONN_MAX_AGE=600. Reference: agent-control-server 8.15.0, "
-        "uvicorn, 1 process. Same PostgreSQL, separate databases, identical data loaded over HTTP; "
-        "the correctness probe (same effective control ids, same verdicts) passed before timing.",
-        "",
-        "## HTTP workloads",
-        "",
-    ]
-    summary = {}
-    for name, entry in http["results"].items():
-        section, summary[name] = _workload_section(name, entry)
-        lines += section
-    lines += _memory_lines(http["memory"])
+    phases = {**(http or {}).get("phases", {}), **({"orm": orm["seconds"]} if orm else {})}
+    lines = _header(args, machine, elapsed, phases)
+    figures = Figures(http["results"], http["memory"]) if http else Figures({}, {})
+    if http:
+        lines += _config_lines(started, skipped)
+        lines += _workload_lines(figures)
+        lines += goals.dimension_lines(figures)
+        lines += _memory_lines(figures, http["sessions"], started)
     if orm is not None:
         lines += _orm_lines(orm)
-    lines += ["## Goals", ""]
-    for name, goal in GOALS.items():
-        if name in summary:
-            ratio = summary[name]["ratio"]
-            p99 = summary[name]["figures"]
-            p99_ok = p99["ours"]["p99"] <= p99["reference"]["p99"]
-            lines.append(
-                f"- {name}: {ratio:.2f}x req/s (goal >= {goal}x) -> "
-                f"{'met' if ratio >= goal else 'not met'}; p99 "
-                f"{'no worse' if p99_ok else 'worse'} than the reference"
-            )
-    lines += _memory_goal(http["memory"])
-    if orm is not None:
-        lines += _orm_goals(orm)
+    lines += goals.goal_lines(figures, orm, skipped)
     return "\n".join(lines) + "\n"
-
-
-def _memory_goal(memory: dict) -> list[str]:
-    ours = max(memory["ours"].values()) / 1024
-    reference = max(memory["reference"].values()) / 1024
-    total = sum(memory["ours"].values()) / 1024
-    return [
-        f"- peak memory per server process: ours {ours:.1f} MiB (largest process; "
-        f"{total:.1f} MiB for master + worker) vs reference {reference:.1f} MiB -> "
-        f"{'met' if ours <= reference else 'not met'}"
-    ]
-
-
-def _orm_goals(orm: dict) -> list[str]:
-    bulk = [row for row in orm["stamping"] if row["name"].startswith("bulk_create")]
-    worst = max(row["ratio"] for row in bulk)
-    flat = all(row["small"] == row["large"] for row in orm["queries"])
-    scale = orm["scale"]["ratio"]
-    return [
-        f"- stamping + scoping overhead on the bulk paths: worst {100 * (worst - 1):+.1f} % "
-        f"(goal <= 5 %) -> {'met' if worst <= 1.05 else 'not met'}",
-        f"- query counts flat between 1 and 50 controls -> {'met' if flat else 'not met'}",
-        f"- scale ratio {scale:.2f}x (goal <= 1.2x) -> {'met' if scale <= 1.2 else 'not met'}",
-    ]

@@ -1,25 +1,23 @@
-"""Start, probe and stop the two servers under test, each pinned to the same CPU.
+"""Start, probe and stop one server under test, and read its processes' memory.
 
-- Ours: ``manage.py migrate`` then gunicorn (``controlplane.wsgi``), one worker process.
-- Reference: ``agent-control-migrate`` then uvicorn (``agent_control_server.main:app``), one process,
-  from its own virtual environment (``bench/.work/ref-venv``).
-
-Both talk to the same PostgreSQL, each to its own database. ``peak_rss`` reads ``VmHWM`` (peak
-resident set) of every process of a server from ``/proc``.
+A ``Server`` is a process tree started in its own session (so it never receives the terminal's
+Ctrl-C; ``stop()`` ends it), with exactly the environment the configuration states
+(``environment.server_environment``). It starts on every CPU, so loading the data is quick, and
+``pin()`` then binds every thread of every process to the configuration's CPUs for the timed runs.
+Its output goes to ``bench/.work/<name>.log``.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work"
+from .environment import ROOT, WORK
 
 
 def _descendants(pid: int) -> list[int]:
@@ -31,49 +29,77 @@ def _descendants(pid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == pid:
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             children.append(int(entry.name))
     return [pid for child in children for pid in (child, *_descendants(child))]
 
 
-def _status_kib(pid: int, key: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
+def _kib(path: Path, key: str) -> int:
+    try:
+        for line in path.read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return 0
+
+
+def _cpu_set(text: str) -> set[int]:
+    """``"0-1,3"`` -> ``{0, 1, 3}``."""
+    cpus = set()
+    for part in text.strip().split(","):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+class StartFailed(RuntimeError):
+    """A prepare command failed, or the server did not come up; ``output`` holds what it said."""
+
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass
 class Server:
-    """A server process tree: ``name``, the argv, env additions, port and pre-start commands."""
+    """``argv`` run with ``env`` (the whole environment) on ``port``, pinned to ``cpus``."""
 
     name: str
     argv: list[str]
-    port: int
     env: dict[str, str]
-    prepare: list[list[str]] = field(default_factory=list)
-    cpu: str | None = "0"
+    port: int
+    cpus: str
+    cwd: Path = ROOT
+    headers: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
-    log_path: Path | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def log_path(self) -> Path:
+        return WORK / f"{self.name}.log"
+
+    def run_command(self, argv: list[str], env: dict[str, str]) -> str:
+        """Run a preparation command (migrate, role, credentials); returns its standard output.
+        Raises ``StartFailed`` with its output when it fails."""
+        completed = subprocess.run(argv, env=env, cwd=self.cwd, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise StartFailed(
+                f"{self.name}: {' '.join(argv[-3:])} failed", completed.stderr + completed.stdout
+            )
+        return completed.stdout
+
     def start(self, timeout: float = 60.0) -> None:
-        """Run the prepare commands, start the server and wait until ``/health`` answers 200."""
-        env = {**os.environ, **self.env}
-        for command in self.prepare:
-            subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
+        """Start the server and wait until ``/health`` answers 200."""
         WORK.mkdir(parents=True, exist_ok=True)
-        self.log_path = WORK / f"{self.name}.log"
-        argv = ["taskset", "-c", self.cpu, *self.argv] if self.cpu else self.argv
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                argv,
-                env=env,
-                cwd=ROOT,
+                self.argv,
+                env=self.env,
+                cwd=self.cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -81,14 +107,49 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early; see {self.log_path}")
+                raise StartFailed(f"{self.name} exited at start", self.log_tail())
             try:
                 if httpx.get(self.url + "/health", timeout=1.0).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not answer /health in {timeout:.0f} s")
+        raise StartFailed(f"{self.name} did not answer /health in {timeout:.0f} s", self.log_tail())
+
+    def pin(self) -> None:
+        """Bind every thread of every process of the server to ``cpus`` (threads created later
+        inherit it)."""
+        for pid in self.pids():
+            subprocess.run(
+                ["taskset", "-a", "-p", "-c", self.cpus, str(pid)], check=True, capture_output=True
+            )
+
+    def pinned(self) -> bool:
+        """Whether every thread of every process may run only on ``cpus``."""
+        wanted = _cpu_set(self.cpus)
+        for pid in self.pids():
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                try:
+                    status = (task / "status").read_text()
+                except OSError:
+                    continue  # the thread ended
+                allowed = next(
+                    line.split(":", 1)[1]
+                    for line in status.splitlines()
+                    if line.startswith("Cpus_allowed_list:")
+                )
+                if _cpu_set(allowed) != wanted:
+                    return False
+        return True
+
+    def log_tail(self, characters: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-characters:]
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def pids(self) -> list[int]:
         """The server's processes: the started one and its descendants."""
@@ -96,81 +157,33 @@ class Server:
             return []
         return [self.process.pid, *_descendants(self.process.pid)]
 
-    def peak_rss(self) -> dict[int, int]:
-        """Peak resident set size (KiB, ``VmHWM``) of each process of the server."""
-        return {pid: _status_kib(pid, "VmHWM") for pid in self.pids()}
+    def memory(self) -> list[dict]:
+        """Per process (KiB): peak resident set (``VmHWM``), resident set now (``VmRSS``), and
+        proportional set size (``Pss``: shared pages divided among the processes sharing them)."""
+        return [
+            {
+                "pid": pid,
+                "peak_rss": _kib(Path(f"/proc/{pid}/status"), "VmHWM"),
+                "rss": _kib(Path(f"/proc/{pid}/status"), "VmRSS"),
+                "pss": _kib(Path(f"/proc/{pid}/smaps_rollup"), "Pss"),
+            }
+            for pid in self.pids()
+        ]
 
     def stop(self) -> None:
-        """SIGTERM the process group, SIGKILL after 10 s."""
-        if self.process is None or self.process.poll() is not None:
+        """SIGTERM the process group (the server's own session), SIGKILL after 10 s; then
+        SIGKILL whatever of the group is left (a worker whose master died)."""
+        if self.process is None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        group = self.process.pid
+        try:
+            os.killpg(group, signal.SIGTERM)
+        except ProcessLookupError:
+            return
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.killpg(group, signal.SIGKILL)
             self.process.wait()
-
-
-def ours(port: int, database_url: str, *, threads: int) -> Server:
-    """Our server as the README's production command runs it, with one worker process."""
-    python = sys.executable
-    return Server(
-        name="ours",
-        argv=[
-            python,
-            "-m",
-            "gunicorn",
-            "controlplane.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-        ],
-        port=port,
-        env={
-            "DATABASE_URL": database_url,
-            "CONN_MAX_AGE": "600",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_LOG_LEVEL": "ERROR",
-        },
-        prepare=[[python, "manage.py", "migrate", "--noinput"]],
-    )
-
-
-def reference(port: int, database_url: str, venv: Path) -> Server:
-    """The reference agent-control server 8.15, auth disabled, one uvicorn process."""
-    env = {
-        "AGENT_CONTROL_DB_URL": database_url,
-        "AGENT_CONTROL_HOST": "127.0.0.1",
-        "AGENT_CONTROL_PORT": str(port),
-        "AGENT_CONTROL_OBSERVABILITY_ENABLED": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    return Server(
-        name="reference",
-        argv=[
-            str(venv / "bin" / "python"),
-            "-m",
-            "uvicorn",
-            "agent_control_server.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        port=port,
-        env=env,
-        prepare=[[str(venv / "bin" / "agent-control-migrate")]],
-    )
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)

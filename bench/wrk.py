@@ -1,4 +1,10 @@
-"""Run ``wrk`` (Debian package) with ``bench/lua/request.lua`` and read its summary line."""
+"""Run ``wrk`` (Debian package) with ``bench/lua/requests.lua`` and check every response.
+
+A run fails (``RunFailed``) when any response has a status outside 200-299 (counted by the Lua
+script's ``response()`` for every response, so a 3xx fails too, not only wrk's ``> 399``), on any
+socket error (connect, read, write, timeout), when wrk exits non-zero or prints no summary, and
+when no request completed. Warm-up runs go through the same check.
+"""
 
 import json
 import shutil
@@ -7,20 +13,22 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent / "lua" / "request.lua"
+SCRIPT = Path(__file__).resolve().parent / "lua" / "requests.lua"
+TOKEN = "__TOKEN__"  # replaced by a unique value per request (see requests.lua)
 
 
 @dataclass(frozen=True)
-class Workload:
-    """One request shape: ``method`` ``path`` with an optional JSON ``body`` in which ``token`` is
-    replaced by a unique value per request."""
+class Request:
+    """One request: ``body`` is compact JSON text (no newline) or None."""
 
-    name: str
-    title: str
     method: str
     path: str
     body: str | None = None
-    token: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def line(self) -> str:
+        headers = "\x1f".join(f"{name}: {value}" for name, value in self.headers)
+        return "\t".join((self.method, self.path, headers, self.body or ""))
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,14 @@ class Result:
     duration_s: float
     p50_ms: float
     p99_ms: float
-    errors: int
 
     @property
     def rps(self) -> float:
         return self.requests / self.duration_s if self.duration_s else 0.0
+
+
+class RunFailed(RuntimeError):
+    """A run with a non-2xx response, a socket error, or no usable wrk summary."""
 
 
 def ensure_wrk() -> str:
@@ -44,21 +55,38 @@ def ensure_wrk() -> str:
     return path
 
 
+def _check(data: dict, label: str) -> None:
+    sockets = {key: data[key] for key in ("connect", "read", "write", "timeout") if data[key]}
+    if data["non2xx"] or data["status_errors"]:
+        raise RunFailed(
+            f"{label}: {max(data['non2xx'], data['status_errors'])} of {data['requests']} "
+            f"responses were not 2xx; first: {data['first_status']} {data['first_body']!r}"
+        )
+    if sockets:
+        raise RunFailed(f"{label}: socket errors {sockets} in {data['requests']} requests")
+    if data["requests"] == 0:
+        raise RunFailed(f"{label}: no request completed")
+
+
 def run(
     base_url: str,
-    workload: Workload,
+    requests: list[Request],
     *,
     seconds: float,
     connections: int,
     prefix: str,
-    cpu: str | None = "1",
+    label: str,
+    cpu: str = "1",
 ) -> Result:
-    """Drive ``workload`` against ``base_url`` for ``seconds`` with ``connections`` (one wrk
-    thread) and return the measured figures. Raises ``RuntimeError`` if wrk fails."""
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        handle.write(workload.body or "")
-        body_path = handle.name
+    """Drive ``requests`` (cycled) against ``base_url`` for ``seconds`` with ``connections`` (one
+    wrk thread pinned to ``cpu``); returns the figures or raises ``RunFailed``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".requests", delete=False) as handle:
+        handle.write("\n".join(request.line() for request in requests) + "\n")
+        requests_path = handle.name
     argv = [
+        "taskset",
+        "-c",
+        cpu,
         ensure_wrk(),
         "-t1",
         f"-c{connections}",
@@ -69,29 +97,24 @@ def run(
         str(SCRIPT),
         base_url,
         "--",
-        workload.method,
-        workload.path,
-        body_path if workload.body else "",
-        workload.token or "",
+        requests_path,
+        TOKEN,
         prefix,
     ]
-    if cpu:
-        argv = ["taskset", "-c", cpu, *argv]
     try:
         completed = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
     finally:
-        Path(body_path).unlink(missing_ok=True)
+        Path(requests_path).unlink(missing_ok=True)
     line = next(
         (row for row in completed.stdout.splitlines() if row.startswith("BENCH_JSON ")), None
     )
     if completed.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed: {completed.stderr or completed.stdout}")
+        raise RunFailed(f"{label}: wrk failed: {completed.stderr or completed.stdout}")
     data = json.loads(line.removeprefix("BENCH_JSON "))
-    errors = sum(data[key] for key in ("non2xx", "connect", "read", "write", "timeout"))
+    _check(data, label)
     return Result(
         requests=data["requests"],
         duration_s=data["duration_us"] / 1e6,
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
-        errors=errors,
     )

@@ -142,7 +142,9 @@ def test_no_module_is_longer_than_about_300_lines():
     long = {}
     for folder in (*PACKAGES, "tests", "bench"):
         for path in (ROOT / folder).rglob("*.py"):
+            if {"migrations", ".work"} & set(path.parts):  # bench/.work: the reference's venv
+                continue
             lines = len(path.read_text().splitlines())
-            if "migrations" not in path.parts and lines > MAX_MODULE_LINES:
+            if lines > MAX_MODULE_LINES:
                 long[str(path.relative_to(ROOT))] = lines
     assert long == {}
