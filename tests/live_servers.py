@@ -26,6 +26,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(process: subprocess.Popen, *, timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL if ``process`` has not exited within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
 def migrated_sqlite(path: Path) -> str:
     """A migrated SQLite database at ``path``; returns its ``DATABASE_URL``."""
     url = f"sqlite:///{path}"
@@ -80,9 +90,4 @@ def gunicorn(
             time.sleep(0.2)
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process)

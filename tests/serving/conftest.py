@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live_servers import free_port
+from tests.live_servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -61,10 +61,5 @@ def gunicorn_server(tmp_path_factory):
             raise RuntimeError((tmp / "server.log").read_text())
         yield url, tmp
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=20)
         log.close()
