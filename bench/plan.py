@@ -28,7 +28,7 @@ SECTIONS: dict[str, dict[str, list[str]]] = {
         "ours": ["floor", *HOT, "init_agent_write"],
         "reference": [*HOT, "init_agent_write"],
     },
-    # rate limits and quotas (metrics on) against neither nor metrics, and metrics alone: issue 14
+    # metrics, rate limits and quotas on against all off, and metrics alone: issue 14
     "limits": {"ours-limits": HOT, "ours-bare": HOT, "ours": ["floor", *HOT]},
     # 2 worker processes per server, with the 1-worker figures for the scaling
     "workers": {
