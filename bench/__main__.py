@@ -2,8 +2,8 @@
 
 Steps: per configuration a fresh database, its preparation and server, identical data, the
 checks (exit 1 on any failure) -> checked warm-up + rotating rounds per workload -> memory and
-sessions -> servers down -> ORM-level figures -> databases and the app role dropped ->
-``bench/results/latest.md``. ``--list`` prints the configurations and the plan without running.
+sessions -> servers down -> ORM-level figures -> databases, the app role and the run's Redis keys
+dropped -> ``bench/results/latest.md``. ``--list`` prints the configurations and the plan without running.
 """
 
 import argparse
@@ -16,11 +16,12 @@ import time
 from pathlib import Path
 
 from . import report
-from .configs import CONFIGS, SECRET_KEY, Options, server_env
+from .configs import CONFIGS, REDIS_KEY_PREFIX, SECRET_KEY, Options, server_env
 from .environment import (
     ROOT,
     create_databases,
     database_url,
+    delete_redis_keys,
     drop_databases,
     ensure_reference_venv,
     machine_line,
@@ -79,8 +80,6 @@ def print_plan(plan, args, options: Options) -> None:
         env = server_env(config, 0, options, f"<{database_name(name)}>")
         print(f"{name}: {config.title}\n  command: {' '.join(argv)}\n  CPUs: {config.cpus}")
         print("  env: " + " ".join(f"{k}={v}" for k, v in env.items() if k != "DJANGO_SECRET_KEY"))
-        if config.pending:
-            print(f"  pending: {config.pending.issue}")
     for workload, names in plan.cells.items():
         print(f"{workload}: {', '.join(names)}")
     minutes = estimate(plan, rounds=args.rounds, seconds=args.seconds, warmup=args.warmup) / 60
@@ -130,23 +129,24 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # also when started where SIGINT was ignored
     started_at = time.monotonic()
-    started, skipped = {}, {}
+    started = {}
     http = orm = None
     try:
         if plan.http:
             try:
-                http = run_http(plan, options, args, started, skipped)
+                http = run_http(plan, options, args, started)
             finally:
                 stop_all(started)
         if plan.orm:
             orm = run_orm(args)
     finally:
         drop_databases([*(database_name(name) for name in CONFIGS), ORM_DATABASE])
+        if any("CONTROLPLANE_REDIS_URL" in CONFIGS[name].env for name in plan.configs):
+            delete_redis_keys(REDIS_KEY_PREFIX)
     text = report.render(
         http,
         orm,
         started=started,
-        skipped=skipped,
         args=args,
         machine=machine_line(),
         elapsed=time.monotonic() - started_at,

@@ -5,9 +5,9 @@ only ``environment.INHERITED``), the CPUs it is pinned to, the role it serves as
 credentials are made, and which configuration its req/s are compared with. ``python -m bench
 --list`` prints the table; the report prints every setting of every configuration that ran.
 
-Configurations of work that has not landed yet are ``pending``: when the server lacks the feature
-(the management command is unknown, or the feature's route answers 404) the configuration is
-skipped with a line in the report saying so; any other failure fails the run.
+Every configuration of ours sets ``CONTROLPLANE_REQUEST_LOG=0`` (the reference runs with its
+access log off at WARNING) and keeps metrics on (``CONTROLPLANE_METRICS=1``, the product's
+default; the reference always serves Prometheus metrics), except ``ours-bare``.
 """
 
 import json
@@ -18,24 +18,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .environment import ROOT, WORK
+from .environment import REDIS, ROOT, WORK
 
 PYTHON = sys.executable
-GUNICORN_CONFIG = ROOT / "controlplane" / "gunicorn.conf.py"
-#: Issue 12, one line: True serves ours' WSGI configurations with ``gunicorn -c`` and the project's
-#: config file (through ``bench/gunicorn_conf.py``, which only turns the access log off) and the
-#: PostgreSQL connection pool; False runs the README's gunicorn command line with persistent
-#: connections. The default follows whether the file exists.
-SERVE_FROM_CONFIG_FILE = GUNICORN_CONFIG.exists()
-#: Issue 14 has not landed: the switches its configuration is expected to use (limits far above
-#: the load, so none triggers). Adjust the names when it lands; ``/metrics`` tells it landed.
+#: The project's gunicorn configuration (its access log is off unless WEB_ACCESS_LOG is set).
+GUNICORN_CONFIG = "controlplane/gunicorn.conf.py"
+#: A fresh Django secret key per run (the settings refuse the public development key).
+SECRET_KEY = secrets.token_urlsafe(40)
+#: The Redis key prefix of this run's rate limit windows (deleted at the end of the run).
+REDIS_KEY_PREFIX = f"bench-{secrets.token_hex(4)}:ratelimit"
+#: Metrics, rate limits and quotas on, every limit far above the load so none triggers.
 LIMITS_ENV = {
     "CONTROLPLANE_METRICS": "1",
-    "CONTROLPLANE_RATE_LIMIT_RUNTIME": "1000000/s",
-    "CONTROLPLANE_RATE_LIMIT_MANAGEMENT": "1000000/s",
+    "CONTROLPLANE_RATE_LIMITS": "runtime=1000000/second,read=1000000/second,write=1000000/second",
+    "CONTROLPLANE_REDIS_URL": REDIS,
+    "CONTROLPLANE_REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
+    "CONTROLPLANE_QUOTAS": "agents=1000000,controls=1000000,policies=1000000,events=100000000",
 }
-#: A fresh Django secret key per run (issue 12 refuses the public development key).
-SECRET_KEY = secrets.token_urlsafe(40)
 SECRET_NAMES = ("DJANGO_SECRET_KEY", "X-API-Key")
 
 
@@ -46,16 +45,6 @@ class Options:
     threads: int
     connections: int
     reference_venv: Path
-
-
-@dataclass(frozen=True)
-class Pending:
-    """Work not landed yet: ``issue``; skip when ``manage.py <command>`` is unknown or
-    ``GET <path>`` does not answer 200."""
-
-    issue: str
-    command: str | None = None
-    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +60,6 @@ class Config:
     row_level_security: bool = True  # ours: what the settings module says
     credentials: tuple[str, ...] = ()  # manage.py arguments printing a key, sent as X-API-Key
     versus: str | None = None  # the configuration its req/s are compared with
-    pending: Pending | None = None
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -81,43 +69,34 @@ class Config:
 
 
 def _database_env(threads: int) -> dict[str, str]:
-    if SERVE_FROM_CONFIG_FILE:
-        return {"CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": str(threads)}
-    return {"CONN_MAX_AGE": "600"}
+    """The PostgreSQL pool, one connection per thread (the settings' default, stated)."""
+    return {"CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": str(threads)}
 
 
 def gunicorn(workers: int) -> Callable:
-    """Ours under gunicorn (gthread), as the README's production section runs it."""
+    """Ours under gunicorn (gthread) with the project's configuration file, as the README's
+    production section runs it."""
 
     def launch(port: int, options: Options):
-        if SERVE_FROM_CONFIG_FILE:
-            argv = [PYTHON, "-m", "gunicorn", "-c", "bench/gunicorn_conf.py"]
-            env = {
-                "HOST": "127.0.0.1",
-                "PORT": str(port),
-                "WEB_CONCURRENCY": str(workers),
-                "WEB_THREADS": str(options.threads),
-                "WEB_LOG_LEVEL": "warning",
-            }
-        else:
-            argv = [PYTHON, "-m", "gunicorn", "controlplane.wsgi:application"]
-            argv += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-            argv += ["--worker-class", "gthread", "--threads", str(options.threads)]
-            argv += ["--log-level", "warning"]
-            env = {}
+        argv = [PYTHON, "-m", "gunicorn", "-c", GUNICORN_CONFIG]
+        env = {
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": str(workers),
+            "WEB_THREADS": str(options.threads),
+            "WEB_LOG_LEVEL": "warning",
+        }
         return argv, {**env, **_database_env(options.threads)}
 
     return launch
 
 
 def uvicorn_asgi(port: int, options: Options):
-    """Ours under uvicorn (ASGI). Without the pool, CONN_MAX_AGE=0: persistent connections leak
-    under ASGI (each request's thread-sensitive executor keeps its own)."""
+    """Ours under uvicorn (ASGI), with the same pool."""
     argv = [PYTHON, "-m", "uvicorn", "controlplane.asgi:application", "--host", "127.0.0.1"]
     argv += ["--port", str(port), "--workers", "1", "--loop", "uvloop", "--http", "httptools"]
     argv += ["--no-access-log", "--log-level", "warning"]
-    env = _database_env(options.threads) if SERVE_FROM_CONFIG_FILE else {"CONN_MAX_AGE": "0"}
-    return argv, env
+    return argv, _database_env(options.threads)
 
 
 def _reference_env(options: Options) -> dict[str, str]:
@@ -191,17 +170,25 @@ CONFIGS = {
             app_role=True,
             credentials=("apikeys", "create", "bench-tenant", "--role", "admin", "--name", "bench"),
             versus="reference",
-            pending=Pending("issue 10 (auth-bound tenancy)", command="apikeys"),
             env={"CONTROLPLANE_AUTH_MODE": "api_key"},
         ),
         Config(
-            "ours-limits",
-            "ours as `ours`, with metrics and per-tenant rate limits on (limits not reached)",
+            "ours-bare",
+            "ours as `ours` with metrics off (CONTROLPLANE_METRICS=0), no rate limits, no quotas",
             "ours",
             gunicorn(1),
             app_role=True,
             versus="reference",
-            pending=Pending("issue 14 (rate limits, metrics)", path="/metrics"),
+            env={"CONTROLPLANE_METRICS": "0"},
+        ),
+        Config(
+            "ours-limits",
+            "ours as `ours` (metrics on) with per-tenant rate limits in Redis and quotas, "
+            "none reached",
+            "ours",
+            gunicorn(1),
+            app_role=True,
+            versus="ours-bare",
             env=LIMITS_ENV,
         ),
         Config(
@@ -236,26 +223,31 @@ CONFIGS = {
 
 def connections_held(config: Config, options: Options) -> int:
     """PostgreSQL connections the configuration keeps open under load: ours one per thread of
-    each worker (none kept under ASGI without the pool), the reference its pool per worker."""
+    each worker (its pool), the reference its pool per worker."""
     if config.server == "reference":
         return options.connections * config.workers
-    if config.launch is uvicorn_asgi and not SERVE_FROM_CONFIG_FILE:
-        return 0
     return options.threads * config.workers
 
 
-CONFIG_FILE_SETTINGS = """
+# Running the file prepares a temporary metrics directory; its on_exit hook removes it.
+CONFIG_FILE_SETTINGS = f"""
 import json, runpy
 from gunicorn.config import KNOWN_SETTINGS
-names = {setting.name for setting in KNOWN_SETTINGS}
-values = runpy.run_path("bench/gunicorn_conf.py")
-print(json.dumps({key: value for key, value in values.items() if key in names}, default=repr))
+from telemetry import multiprocess
+names = {{setting.name for setting in KNOWN_SETTINGS}}
+try:
+    values = runpy.run_path({GUNICORN_CONFIG!r})
+finally:
+    multiprocess.on_exit(None)
+def shown(value):  # server hooks by name
+    return f"{{value.__module__}}.{{value.__name__}}" if callable(value) else repr(value)
+print(json.dumps({{key: value for key, value in values.items() if key in names}}, default=shown))
 """
 
 
 def config_file_settings(env: dict[str, str]) -> dict:
-    """The gunicorn settings ``bench/gunicorn_conf.py`` gives under ``env`` (the whole server
-    environment), for the report."""
+    """The gunicorn settings ``controlplane/gunicorn.conf.py`` gives under ``env`` (the whole
+    server environment), for the report."""
     completed = subprocess.run(
         [PYTHON, "-c", CONFIG_FILE_SETTINGS],
         env=env,
@@ -278,6 +270,8 @@ def server_env(config: Config, port: int, options: Options, database_url: str) -
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_DEBUG": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "CONTROLPLANE_REQUEST_LOG": "0",
+        "CONTROLPLANE_METRICS": "1",
         **env,
         **config.env,
     }

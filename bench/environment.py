@@ -1,5 +1,6 @@
-"""What the benchmark needs around it: databases and the app role, the reference server's virtual
-environment, the servers' environment, PostgreSQL statistics, and a line describing the machine."""
+"""What the benchmark needs around it: databases and the app role, the Redis keys of the rate
+limits, the reference server's virtual environment, the servers' environment, PostgreSQL
+statistics, and a line describing the machine."""
 
 import os
 import platform
@@ -10,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import redis
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +20,8 @@ REF_VENV = WORK / "ref-venv"
 REF_REQUIREMENTS = ROOT / "bench" / "requirements-reference.txt"
 #: The PostgreSQL server and its administrative role (owner of every benchmark database).
 PG = os.environ.get("BENCH_POSTGRES", "postgresql://root@127.0.0.1:5432")
+#: The Redis of the rate-limited configuration (``BENCH_REDIS`` overrides it).
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
 #: The role our RLS-on configurations serve as (``manage.py tenancy_app_role``; dropped at the end).
 APP_ROLE = "bench_app"
 #: Variables every server inherits from the harness; everything else is set per configuration.
@@ -101,6 +105,22 @@ def sessions(databases: list[str]) -> dict[str, dict]:
     for name, user, count in open_now:
         result[name]["open"][user] = count
     return result
+
+
+def redis_keys(prefix: str) -> list[str]:
+    """The keys under ``prefix`` on ``REDIS``."""
+    with redis.Redis.from_url(REDIS, decode_responses=True) as client:
+        return list(client.scan_iter(match=f"{prefix}*"))
+
+
+def delete_redis_keys(prefix: str) -> None:
+    """Delete the keys under ``prefix`` on ``REDIS`` (one run's rate windows)."""
+    try:
+        with redis.Redis.from_url(REDIS) as client:
+            for key in client.scan_iter(match=f"{prefix}*"):
+                client.delete(key)
+    except redis.RedisError as error:
+        print(f"bench: the Redis keys {prefix}* were not deleted: {error}", file=sys.stderr)
 
 
 def connection_headroom() -> tuple[int, int]:

@@ -2,8 +2,8 @@
 
 Every section lists the cells (configuration x workload) its figures need, so any one section run
 alone gives complete figures. The floor (GET /health) runs on each of our process configurations:
-``ours`` (whose floor also serves ``ours-rls-off``, ``ours-api-key`` and ``ours-limits``, the same
-process configuration), ``ours-asgi`` and ``ours-2w``. The plan is the
+``ours`` (whose floor also serves ``ours-rls-off``, ``ours-api-key``, ``ours-bare`` and
+``ours-limits``, the same process configuration), ``ours-asgi`` and ``ours-2w``. The plan is the
 union of the selected sections' cells, filtered by ``--configs`` / ``--workloads``; each workload
 is then measured on all its configurations in the same rounds (``measure.py``).
 """
@@ -28,8 +28,8 @@ SECTIONS: dict[str, dict[str, list[str]]] = {
         "ours": ["floor", *HOT, "init_agent_write"],
         "reference": [*HOT, "init_agent_write"],
     },
-    # metrics and rate limits on against off: issue 14
-    "limits": {"ours-limits": HOT, "ours": ["floor", *HOT]},
+    # metrics, rate limits and quotas on against all off, and metrics alone: issue 14
+    "limits": {"ours-limits": HOT, "ours-bare": HOT, "ours": ["floor", *HOT]},
     # 2 worker processes per server, with the 1-worker figures for the scaling
     "workers": {
         "ours-2w": ["floor", *HOT],
@@ -57,13 +57,6 @@ class Plan:
 
     def datasets(self, config: str) -> set[str]:
         return {WORKLOADS[w].dataset for w, names in self.cells.items() if config in names}
-
-    def drop(self, config: str) -> None:
-        """Remove a skipped configuration from every workload."""
-        for workload in list(self.cells):
-            self.cells[workload] = [name for name in self.cells[workload] if name != config]
-            if not self.cells[workload]:
-                del self.cells[workload]
 
     @property
     def http(self) -> bool:

@@ -10,14 +10,20 @@
   BYPASSRLS, row-level security is forced on the tenant tables (or absent with it off), and the
   server's own sessions run as the role the configuration states.
 - ``check_auth``: in api_key mode, a request without the key is refused with 401.
+- ``check_limits``: with rate limits on, the limiter really runs: the run's Redis keys exist,
+  ``/metrics`` counted the requests and no Redis failure (the limiter fails open, so a failing
+  Redis would go unnoticed otherwise). Run before and after the timed runs.
 """
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from . import dataset
 from .dataset import AGENT, client, ok
-from .environment import APP_ROLE, role_attributes, row_security, sessions
+from .environment import APP_ROLE, redis_keys, role_attributes, row_security, sessions
 
+#: The metric families' prefix (``CONTROLPLANE_METRICS_PREFIX`` unset: the reference's).
+METRICS_PREFIX = "agent_control_server"
 CONTROLS_QUERY = {"rendered_state": "rendered", "enabled_state": "enabled"}
 
 
@@ -123,3 +129,31 @@ def check_auth(name: str, base_url: str) -> list[str]:
     if response.status_code != 401:
         return [f"{name}: a request without X-API-Key answered {response.status_code}, not 401"]
     return []
+
+
+def _metric_sum(text: str, name: str) -> float:
+    """The sum of the samples of ``<METRICS_PREFIX>_<name>`` (every label set)."""
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == f"{METRICS_PREFIX}_{name}"
+    )
+
+
+def check_limits(name: str, base_url: str, headers: dict[str, str], prefix: str) -> list[str]:
+    """With rate limits on, a request must leave its window in Redis (one-second windows expire
+    a second later, so right after it) and ``/metrics`` count requests and no Redis failure."""
+    problems = []
+    with client(base_url, headers) as http:
+        ok(http.get(f"/agents/{AGENT}/controls", params=CONTROLS_QUERY))
+    if not redis_keys(prefix):
+        problems.append(f"{name}: no rate limit window under {prefix}* in Redis")
+    response = httpx.get(f"{base_url}/metrics", timeout=10)
+    if response.status_code != 200:
+        return [*problems, f"{name}: GET /metrics answered {response.status_code}"]
+    if _metric_sum(response.text, "rate_limit_backend_errors_total"):
+        problems.append(f"{name}: the rate limiter counted Redis errors (it failed open)")
+    if not _metric_sum(response.text, "requests_total"):
+        problems.append(f"{name}: /metrics counted no request")
+    return problems

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import dataset, goals
-from .configs import CONFIGS, SERVE_FROM_CONFIG_FILE
+from .configs import CONFIGS, GUNICORN_CONFIG
 from .environment import APP_ROLE, INHERITED, ROOT
 from .figures import Figures
 from .workloads import WORKLOADS
@@ -14,7 +14,7 @@ from .workloads import WORKLOADS
 REFERENCE_FIXED = (
     "Reference settings its code fixes: SQLAlchemy `pool_pre_ping=True` and "
     "`pool_reset_on_return='rollback'`; starlette-exporter's Prometheus middleware on every "
-    "request (it cannot be switched off); uvicorn with uvloop and httptools. It runs psycopg's "
+    "request (it cannot be switched off, so ours keeps its metrics on too); uvicorn with uvloop and httptools. It runs psycopg's "
     "binary implementation (`agent-control-server[binary]`); its Docker image sets "
     "`PSYCOPG_IMPL=python`, which is slower: this favours the reference. Its production "
     "guidance turns API keys on; it runs with auth off here, also against `ours-api-key` "
@@ -45,25 +45,32 @@ def _header(args, machine: str, elapsed: float, phases: dict) -> list[str]:
         "other) to the correctness probe (effective controls, verdicts, a "
         "registration write applied and stored, sampled cache-busting tenants), our app role is "
         "neither superuser nor BYPASSRLS, row-level security is forced (no policy with it off), "
-        "our servers' open sessions run as the configuration's role, and in api_key mode a "
-        "request without a key is refused with 401.",
+        "our servers' open sessions run as the configuration's role, in api_key mode a "
+        "request without a key is refused with 401, and with rate limits on (before and after "
+        "the timed runs) a request left its window under the run's Redis key prefix and "
+        "`/metrics` counted requests and no Redis error (the limiter fails open, so this shows it "
+        "ran); a 429 would have failed the run like any other non-2xx status.",
         "",
     ]
 
 
-def _config_lines(started: dict, skipped: dict) -> list[str]:
+def _config_lines(started: dict) -> list[str]:
     lines = ["## Configurations", ""]
     lines.append(
         f"Every server gets only these variables plus {', '.join(INHERITED)} from the harness. "
-        f"Ours is served {'from the project gunicorn config file with the connection pool' if SERVE_FROM_CONFIG_FILE else 'with the README gunicorn command line'} "
-        f"(`bench/configs.py`, `SERVE_FROM_CONFIG_FILE`). `{APP_ROLE}` is made by "
-        "`manage.py tenancy_app_role` (NOSUPERUSER NOBYPASSRLS); migrations run as the owner."
+        f"Ours is served by `gunicorn -c {GUNICORN_CONFIG}` (the project's file; its access log "
+        "is off, `WEB_ACCESS_LOG` unset) or uvicorn, with the PostgreSQL connection pool "
+        "(`CONN_MAX_AGE=0`, `DB_POOL_MAX_SIZE` = threads). Every configuration of ours sets "
+        "`CONTROLPLANE_REQUEST_LOG=0`, dropping the application's INFO line per request, as the "
+        "reference runs with its access log off at WARNING, and keeps metrics on "
+        "(`CONTROLPLANE_METRICS=1`, the product's default; the reference always serves "
+        "Prometheus metrics), except `ours-bare`, which measures their cost. "
+        f"`{APP_ROLE}` is made by `manage.py tenancy_app_role` (NOSUPERUSER NOBYPASSRLS); "
+        "migrations run as the owner."
     )
     lines.append("")
     for name, entry in started.items():
         lines += _config_entry(name, entry)
-    for name, reason in skipped.items():
-        lines += [f"- `{name}` ({CONFIGS[name].title}) **skipped**: {reason}.", ""]
     if any(entry.config.server == "reference" for entry in started.values()):
         lines += [REFERENCE_FIXED, ""]
     return lines
@@ -85,8 +92,7 @@ def _config_entry(name: str, entry) -> list[str]:
     ]
     if entry.config_file:
         lines.append(
-            "- gunicorn settings from `controlplane/gunicorn.conf.py` (through "
-            "`bench/gunicorn_conf.py`, access log off): "
+            f"- gunicorn settings from `{GUNICORN_CONFIG}`: "
             + " ".join(f"`{key}={value}`" for key, value in entry.config_file.items())
         )
     return [*lines, ""]
@@ -192,17 +198,17 @@ def _orm_lines(orm: dict) -> list[str]:
     return lines
 
 
-def render(http: dict | None, orm: dict | None, *, started, skipped, args, machine, elapsed) -> str:
+def render(http: dict | None, orm: dict | None, *, started, args, machine, elapsed) -> str:
     """The whole report."""
     phases = {**(http or {}).get("phases", {}), **({"orm": orm["seconds"]} if orm else {})}
     lines = _header(args, machine, elapsed, phases)
     figures = Figures(http["results"], http["memory"]) if http else Figures({}, {})
     if http:
-        lines += _config_lines(started, skipped)
+        lines += _config_lines(started)
         lines += _workload_lines(figures)
         lines += goals.dimension_lines(figures)
         lines += _memory_lines(figures, http["sessions"], started)
     if orm is not None:
         lines += _orm_lines(orm)
-    lines += goals.goal_lines(figures, orm, skipped)
+    lines += goals.goal_lines(figures, orm)
     return "\n".join(lines) + "\n"

@@ -10,11 +10,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import httpx
-
 from . import dataset, probes
 from .configs import (
     CONFIGS,
+    GUNICORN_CONFIG,
     SECRET_NAMES,
     Config,
     Options,
@@ -32,7 +31,7 @@ from .environment import (
 )
 from .measure import measure
 from .plan import Plan
-from .servers import Server, StartFailed
+from .servers import Server
 
 
 @dataclass
@@ -45,10 +44,6 @@ class Started:
     prepare: list[list[str]] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)
     config_file: dict = field(default_factory=dict)  # gunicorn settings from the config file
-
-
-class Skipped(Exception):
-    """A pending configuration whose feature has not landed."""
 
 
 def database_name(config: str) -> str:
@@ -76,22 +71,13 @@ def prepare_ours(config: Config, server: Server, owner_url: str, started: Starte
     for command in commands:
         argv = [sys.executable, "manage.py", *command]
         started.prepare.append(argv[1:])
-        try:
-            output = server.run_command(argv, env)
-        except StartFailed as failure:
-            pending = config.pending
-            if pending and pending.command == command[0] and "Unknown command" in failure.output:
-                raise Skipped(
-                    f"`manage.py {pending.command}` does not exist here: {pending.issue} has not "
-                    "landed"
-                ) from failure
-            raise
+        output = server.run_command(argv, env)
         if command == list(config.credentials):
-            server.headers["X-API-Key"] = output.strip().splitlines()[-1]
+            server.headers["X-API-Key"] = output.strip()  # the secret alone
 
 
 def start(config: Config, options: Options) -> Started:
-    """Prepare and start ``config`` (raises ``Skipped``)."""
+    """Prepare and start ``config``."""
     database = database_name(config.name)
     create_databases([database])
     port = free_port()
@@ -107,7 +93,7 @@ def start(config: Config, options: Options) -> Started:
     )
     started = Started(config, server, database, settings=_masked(settings))
     if config.server == "ours":
-        if "gunicorn_conf.py" in " ".join(argv):
+        if GUNICORN_CONFIG in argv:
             started.config_file = config_file_settings(server.env)
         prepare_ours(config, server, owner_url, started)
     else:
@@ -115,12 +101,6 @@ def start(config: Config, options: Options) -> Started:
         started.prepare.append(migrate)
         server.run_command(migrate, server.env)
     server.start()
-    pending = config.pending
-    if pending and pending.path:
-        status = httpx.get(server.url + pending.path, timeout=10).status_code
-        if status != 200:
-            server.stop()
-            raise Skipped(f"GET {pending.path} answered {status}: {pending.issue} has not landed")
     return started
 
 
@@ -153,9 +133,17 @@ def stop_all(started: dict[str, Started]) -> None:
         entry.server.stop()
 
 
-def run_http(
-    plan: Plan, options: Options, args, started: dict[str, Started], skipped: dict
-) -> dict:
+def _check_limits(started: dict[str, Started]) -> list[str]:
+    """``probes.check_limits`` on every configuration with rate limits in Redis."""
+    problems = []
+    for name, entry in started.items():
+        prefix = entry.config.env.get("CONTROLPLANE_REDIS_KEY_PREFIX")
+        if prefix:
+            problems += probes.check_limits(name, entry.server.url, entry.server.headers, prefix)
+    return problems
+
+
+def run_http(plan: Plan, options: Options, args, started: dict[str, Started]) -> dict:
     """Start every configuration of ``plan`` into ``started`` (the caller stops them), check,
     measure; returns the figures for the report."""
     phases = {}
@@ -169,12 +157,7 @@ def run_http(
     begin = time.monotonic()
     for name in plan.configs:
         print(f"bench: starting {name}", file=sys.stderr)
-        try:
-            started[name] = start(CONFIGS[name], options)
-        except Skipped as reason:
-            skipped[name] = str(reason)
-            plan.drop(name)
-            print(f"bench: {name} skipped: {reason}", file=sys.stderr)
+        started[name] = start(CONFIGS[name], options)
     phases["start"] = time.monotonic() - begin
     begin = time.monotonic()
     load_all(started, plan)
@@ -204,6 +187,7 @@ def run_http(
             problems += probes.check_auth(name, entry.server.url)
         if not entry.server.pinned():
             problems.append(f"{name}: not every thread is pinned to CPU {entry.config.cpus}")
+    problems += _check_limits(started)
     if problems:
         print(json.dumps(answers, indent=2), file=sys.stderr)
         raise SystemExit("bench: checks failed before timing:\n- " + "\n- ".join(problems))
@@ -214,6 +198,9 @@ def run_http(
     kinds = {name: entry.config.server for name, entry in started.items()}
     results = measure(plan, {name: entry.server for name, entry in started.items()}, kinds, args)
     phases["timed"] = time.monotonic() - begin
+    problems = _check_limits(started)
+    if problems:
+        raise SystemExit("bench: checks failed after timing:\n- " + "\n- ".join(problems))
     time.sleep(1)  # PostgreSQL publishes session statistics about once a second
     after = sessions(databases)
     return {

@@ -54,11 +54,11 @@ def _cpu_set(text: str) -> set[int]:
 
 
 class StartFailed(RuntimeError):
-    """A prepare command failed, or the server did not come up; ``output`` holds what it said."""
+    """A prepare command failed, or the server did not come up; the message ends with what it
+    said."""
 
     def __init__(self, message: str, output: str = ""):
-        super().__init__(message)
-        self.output = output
+        super().__init__(f"{message}:\n{output}" if output else message)
 
 
 @dataclass
@@ -114,6 +114,7 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        self.stop()
         raise StartFailed(f"{self.name} did not answer /health in {timeout:.0f} s", self.log_tail())
 
     def pin(self) -> None:
