@@ -48,10 +48,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    # First after security: the request id, metrics and log line of every response (static
-    # files included).
+    # Outermost: the request id, metrics and log line of every response (HTTPS redirects, a
+    # refused Host and static files included).
     "telemetry.middleware.RequestTelemetryMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "controlplane.api.middleware.ServerVersionMiddleware",
     "tenancy.middleware.TenantMiddleware",
@@ -217,12 +217,18 @@ LOGGING = {
         "json": {"()": "telemetry.logs.JsonFormatter"},
     },
     "handlers": {
+        "null": {"class": "logging.NullHandler"},
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_context"],
             "formatter": "json" if env.flag("CONTROLPLANE_LOG_JSON") else "text",
-        }
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-    "loggers": {"controlplane.requests": {"level": "INFO"}},
+    "loggers": {
+        "controlplane.requests": {"level": "INFO"},
+        # A refused Host is answered 400 in the envelope and has its request line; Django's
+        # ERROR with a traceback for each one would only flood the log (scanners, IP health checks).
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+    },
 }

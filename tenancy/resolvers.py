@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 from django.http import HttpRequest
 
 from .conf import get_setting
+from .exceptions import InvalidTenantId
 from .loading import import_instance, load_cached
 from .validators import validate_tenant_id
 
@@ -51,10 +52,16 @@ def requested_tenant_id(request: HttpRequest, header_name: str = "X-Tenant-Id") 
 
     Surrounding spaces and tabs are stripped (HTTP optional whitespace; other control characters
     are kept so they are rejected, not silently removed); anything else must pass
-    ``validate_tenant_id`` (``InvalidTenantId``, HTTP 400).
+    ``validate_tenant_id`` (``InvalidTenantId``, HTTP 400). A comma means the header was sent
+    more than once (servers join repeated headers with commas): refused with that said.
     """
     raw = request.headers.get(header_name)
     value = raw.strip(" \t") if raw is not None else ""
+    if "," in value:  # a header sent twice reaches the application joined with a comma
+        raise InvalidTenantId(
+            f"{header_name} names more than one tenant: send the header once, with one tenant id.",
+            value=value,
+        )
     return validate_tenant_id(value) if value else None
 
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import psycopg
 import pydantic
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
@@ -92,6 +92,22 @@ def _invalid_tenant(exc: InvalidTenantId) -> APIError:
     item = error_item("Request", "header.X-Tenant-Id", "invalid_tenant_id", str(exc), exc.value)
     detail = f"Invalid X-Tenant-Id header: {exc}"
     return APIError(400, ErrorCode.VALIDATION_ERROR, detail, errors=[item], hint=TENANT_HEADER_HINT)
+
+
+HOST_HINT = (
+    "Send a Host header the server is configured for (DJANGO_ALLOWED_HOSTS); an operator adds "
+    "the name a load balancer or health check uses to that list."
+)
+
+
+def _disallowed_host(exc: DisallowedHost) -> APIError:
+    return APIError(
+        400,
+        ErrorCode.VALIDATION_ERROR,
+        "The Host header of the request names a host this server does not serve.",
+        hint=HOST_HINT,
+        details=False,
+    )
 
 
 def _refused_credentials(exc: CredentialsRefused) -> APIError:
@@ -168,6 +184,7 @@ TRANSLATORS: tuple[tuple[type[BaseException], Callable[..., APIError]], ...] = (
     (RequestDataTooBig, _too_big),
     (InvalidTenantId, _invalid_tenant),
     (CredentialsRefused, _refused_credentials),
+    (DisallowedHost, _disallowed_host),
     (
         SuspiciousOperation,
         lambda exc: APIError(400, ErrorCode.VALIDATION_ERROR, "Bad request.", details=False),
@@ -221,9 +238,16 @@ def exception_handler(exc: Exception, context: dict) -> Response:
 
 
 def error_response(request, error: APIError) -> JsonResponse:
-    """The envelope of ``error`` as a plain Django response (for middleware and URL handlers)."""
+    """The envelope of ``error`` as a plain Django response (for middleware and URL handlers):
+    compact JSON like DRF's, with its ``Content-Length`` (a middleware's answer never reaches
+    ``CommonMiddleware``, which would set it)."""
     error = _with_error_id(error)
-    response = JsonResponse(render(error, instance=request.path), status=error.status_code)
+    response = JsonResponse(
+        render(error, instance=request.path),
+        status=error.status_code,
+        json_dumps_params={"separators": (",", ":")},
+    )
+    response["Content-Length"] = str(len(response.content))
     return _with_headers(response, error)
 
 
@@ -236,9 +260,10 @@ def tenancy_failure(request, exception: Exception) -> JsonResponse:
 
 def bad_request(request, exception=None):
     """``handler400``: a malformed tenant id (``InvalidTenantId``: ``errors[0].field ==
-    "header.X-Tenant-Id"``, code ``invalid_tenant_id``) or another ``BadRequest``."""
-    if isinstance(exception, InvalidTenantId):
-        return error_response(request, _invalid_tenant(exception))
+    "header.X-Tenant-Id"``, code ``invalid_tenant_id``), a Host outside ``ALLOWED_HOSTS``, or
+    another ``BadRequest``, each in the envelope."""
+    if isinstance(exception, InvalidTenantId | DisallowedHost):
+        return error_response(request, to_api_error(exception))
     return error_response(
         request, APIError(400, ErrorCode.VALIDATION_ERROR, "Bad request.", details=False)
     )

@@ -5,16 +5,18 @@ character (PostgreSQL refuses them in text and jsonb), strings with an unpaired 
 (``"\\udc00"``: PostgreSQL refuses them, SQLite stores them and later reads crash), numbers too
 large for a double (``1e400`` parses as infinity, which jsonb refuses and JSON cannot write back),
 and nesting so deep that parsing or serialising recurses out. This parser answers all four up front
-with a 422 ``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing to the
-same.
+with a 422 ``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing, and
+an integer longer than Python converts (``sys.get_int_max_str_digits()``, 4300 digits), to the same.
 ``check_storable`` is also applied to query parameters (``controlplane.api.validation``).
 ``TransientJSONParser`` skips the storage checks for bodies that are only evaluated.
 """
 
 import math
+import sys
 from collections.abc import Iterator
 from typing import Any
 
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from .exceptions import error_item, format_field_path, validation_error
@@ -80,6 +82,15 @@ class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             data = super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            if "integer string conversion" not in str(exc.detail):
+                raise
+            # Python's own message advises sys.set_int_max_str_digits(): say what to send instead.
+            limit = sys.get_int_max_str_digits()
+            message = f"JSON integers may have at most {limit} digits; send a shorter number."
+            raise validation_error(
+                [error_item("Request", "body", "number_too_long", message)]
+            ) from None
         except RecursionError:
             raise validation_error(
                 [

@@ -73,6 +73,36 @@ def test_deep_schema_in_a_step_is_a_422(client):
     assert Agent.all_tenants.count() == 0
 
 
+def test_an_integer_longer_than_python_converts_is_a_422_saying_so(client):
+    body = '{"name": ' + "1" * 5001 + "}"
+    response = raw_post(client, "/api/v1/policies", body, method="put")
+    assert response.status_code == 422
+    assert problems(response) == [
+        (
+            "body",
+            "number_too_long",
+            "JSON integers may have at most 4300 digits; send a shorter number.",
+        )
+    ]
+
+
+def test_a_host_outside_allowed_hosts_is_a_400_envelope_with_a_request_id(client, caplog):
+    response = client.get("/api/v1/agents", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["error_code"], body["detail"], body["hint"]) == (
+        "VALIDATION_ERROR",
+        "The Host header of the request names a host this server does not serve.",
+        "Send a Host header the server is configured for (DJANGO_ALLOWED_HOSTS); an operator "
+        "adds the name a load balancer or health check uses to that list.",
+    )
+    assert body["metadata"]["request_id"] == response["X-Request-Id"]
+    lines = [r for r in caplog.records if r.name == "controlplane.requests"]
+    assert [(r.getMessage().split(" ")[:3], r.request_id) for r in lines] == [
+        (["GET", "/api/v1/agents", "400"], response["X-Request-Id"])
+    ]
+
+
 def test_body_over_the_limit_is_a_413_envelope(client):
     big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     response = raw_post(client, "/api/v1/policies", json.dumps({"name": big}), method="put")

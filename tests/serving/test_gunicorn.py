@@ -132,6 +132,22 @@ def test_each_request_is_logged_once_with_its_id_and_tenant(gunicorn_server):
     assert lines[0].endswith(f"ms request_id={request_id} tenant=acme principal=resolver")
 
 
+def test_a_refused_host_is_logged_as_its_request_line_without_a_traceback(gunicorn_server):
+    url, tmp = gunicorn_server
+    conn = connection_to(url)
+    conn.request("GET", "/api/v1/agents", headers={"Host": "10.0.0.7"})
+    response = conn.getresponse()
+    body = response.read()
+    request_id = response.getheader("X-Request-Id")
+    time.sleep(0.2)
+    log = (tmp / "server.log").read_text()
+    assert response.status == 400
+    assert b'"detail":"The Host header of the request names a host' in body
+    (line,) = [line for line in log.splitlines() if request_id in line]
+    assert " INFO [controlplane.requests] GET /api/v1/agents 400 " in line
+    assert "Traceback" not in log and "Invalid HTTP_HOST" not in log
+
+
 def test_nothing_is_written_into_the_home_directory(gunicorn_server):
     _, tmp = gunicorn_server
     assert not (tmp / ".gunicorn").exists()

@@ -91,6 +91,15 @@ def test_64_character_tenant_id_is_accepted(client):
         ("acme corp", "Tenant id may only contain letters, digits, '.', '_', ':' and '-'."),
         ("acmé", "Tenant id may only contain letters, digits, '.', '_', ':' and '-'."),
         ("../etc", "Tenant id may only contain letters, digits, '.', '_', ':' and '-'."),
+        # gunicorn joins a header sent twice with ", "
+        (
+            "acme, globex",
+            "X-Tenant-Id names more than one tenant: send the header once, with one tenant id.",
+        ),
+        (
+            "acme,acme",
+            "X-Tenant-Id names more than one tenant: send the header once, with one tenant id.",
+        ),
     ],
 )
 def test_malformed_tenant_id_is_a_400_envelope_and_writes_nothing(client, header, message):
@@ -112,6 +121,8 @@ def test_malformed_tenant_id_is_a_400_envelope_and_writes_nothing(client, header
         }
     ]
     assert response["X-Agent-Control-Server-Version"] == "8.15.0"
+    assert response["Content-Length"] == str(len(response.content))
+    assert response.content.startswith(b'{"type":"https://agentcontrol.dev/errors/')  # compact
     assert Agent.all_tenants.count() == 0
 
 
