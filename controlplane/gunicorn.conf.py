@@ -12,6 +12,8 @@ Environment variables (defaults in brackets):
   clients' own idle timeouts (httpx: 5 s; load balancers: 60 s), so the server never closes a
   connection just as a client reuses it (gunicorn's default of 2 s lost 1-3 requests in 10,000).
 - ``WEB_TIMEOUT`` [30]: seconds a request may run before its worker is restarted.
+- ``WEB_READ_TIMEOUT`` [10]: seconds a request's socket waits for more body bytes (or for the
+  client to read the answer) before the request fails (``controlplane.workers``).
 - ``WEB_ACCESS_LOG`` [unset: none]: gunicorn's own access log (``-`` for stdout). The
   application already logs one line per request (``CONTROLPLANE_REQUEST_LOG``,
   ``telemetry.middleware``) with the request id and the tenant the credential resolved, which

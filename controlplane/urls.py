@@ -4,7 +4,8 @@
 - ``/health``: liveness, as the reference server.
 - ``/api/config`` and ``/api/v1/auth/runtime-token-exchange``: ``credentials.urls``.
 - ``/metrics``: Prometheus metrics (``telemetry.views``; restricted when authentication is on).
-- ``/api/schema/`` (OpenAPI 3, drf-spectacular) and ``/api/docs/`` (Swagger UI).
+- ``/api/schema/`` (OpenAPI 3, drf-spectacular; YAML, or JSON with ``?format=json``) and
+  ``/api/docs/`` (Swagger UI).
 - ``/admin/``: the Django admin.
 
 ``handler400/404/500`` render the API error envelope for errors raised outside DRF views (unknown
@@ -15,6 +16,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from controlplane.api.negotiation import SchemaNegotiation
 from controlplane.api.views import HealthView
 from telemetry.views import MetricsView
 
@@ -29,7 +31,11 @@ urlpatterns = [
     path("api/v1/", include("policies.urls")),
     path("api/v1/", include("observability.urls")),
     path("", include("credentials.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=SchemaNegotiation),
+        name="schema",
+    ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
 ]

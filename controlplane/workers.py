@@ -12,9 +12,18 @@ starts, so these answers are the API's RFC 7807 envelope (``VALIDATION_ERROR`` f
 What gunicorn keeps to itself: the status code and reason of each case, that the connection is
 closed afterwards, and connections it drops without a response (a client that disconnects, a
 request that exceeds ``timeout``).
+
+Slow clients: gunicorn waits for a request's first bytes without holding a thread, but then
+reads the body in the request's thread with no time limit, so a few clients that announce a body
+and stall would hold every thread. This worker gives each request's socket a timeout of
+``WEB_READ_TIMEOUT`` seconds (default 10) per read or write: a stalled body then fails to read
+(``UnreadablePostError``, answered 400 by ``controlplane.api.handlers``) and the thread is free.
+A connection whose request body was not read to its end is closed afterwards instead of kept
+alive (gunicorn would otherwise read the rest, without the timeout, before the next request).
 """
 
 import json
+import os
 
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
@@ -46,9 +55,27 @@ def envelope_error_bytes(status: int, reason: str, message: str, hint: str | Non
     return head.encode("latin-1") + body
 
 
+def read_timeout() -> float:
+    """``WEB_READ_TIMEOUT`` in seconds (default 10; ``0`` turns the timeout off)."""
+    return float(os.environ.get("WEB_READ_TIMEOUT", "10"))
+
+
+def body_left(req) -> bool:
+    """Whether gunicorn's request ``req`` still has body bytes the application did not read
+    (a ``Content-Length`` body; a chunked body's end is not known in advance)."""
+    return getattr(req.body.reader, "length", 0) > 0
+
+
 class EnvelopeThreadWorker(ThreadWorker):
-    """``gthread`` worker whose server-level error responses are the envelope (module
-    docstring). Set as ``worker_class`` in ``controlplane/gunicorn.conf.py``."""
+    """``gthread`` worker whose server-level error responses are the envelope, with a read
+    timeout per request (module docstring). Set as ``worker_class`` in
+    ``controlplane/gunicorn.conf.py``."""
+
+    def handle_request(self, req, conn):
+        timeout = read_timeout()
+        conn.sock.settimeout(timeout or None)
+        keep_alive = super().handle_request(req, conn)
+        return keep_alive and not body_left(req)
 
     def init_process(self):
         cfg = self.cfg

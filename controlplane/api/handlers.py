@@ -30,7 +30,7 @@ import pydantic
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, UnreadablePostError
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
@@ -98,6 +98,16 @@ HOST_HINT = (
     "Send a Host header the server is configured for (DJANGO_ALLOWED_HOSTS); an operator adds "
     "the name a load balancer or health check uses to that list."
 )
+
+
+def _unreadable_body(exc: UnreadablePostError) -> APIError:
+    return APIError(
+        400,
+        ErrorCode.VALIDATION_ERROR,
+        "The request body could not be read to its end: the client stopped sending it.",
+        hint="Send the whole body at once (the server waits WEB_READ_TIMEOUT seconds for more).",
+        details=False,
+    )
 
 
 def _disallowed_host(exc: DisallowedHost) -> APIError:
@@ -185,6 +195,7 @@ TRANSLATORS: tuple[tuple[type[BaseException], Callable[..., APIError]], ...] = (
     (InvalidTenantId, _invalid_tenant),
     (CredentialsRefused, _refused_credentials),
     (DisallowedHost, _disallowed_host),
+    (UnreadablePostError, _unreadable_body),
     (
         SuspiciousOperation,
         lambda exc: APIError(400, ErrorCode.VALIDATION_ERROR, "Bad request.", details=False),

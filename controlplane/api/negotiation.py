@@ -6,6 +6,7 @@
   (``application/merge-patch+json``), is read as JSON, as FastAPI does; any other type is a 415.
 - ``refuse_non_json_write``: an unsafe method that declares a non-JSON type is a 415 even on a
   route that reads no body (browsers' cross-site form posts).
+- ``SchemaNegotiation``: the OpenAPI document in YAML or JSON.
 """
 
 from rest_framework.exceptions import UnsupportedMediaType
@@ -61,3 +62,13 @@ class JSONOnlyNegotiation(DefaultContentNegotiation):
         # Runs first in every DRF request (APIView.initial), before authentication.
         refuse_non_json_write(request)
         return renderers[0], renderers[0].media_type
+
+
+class SchemaNegotiation(DefaultContentNegotiation):
+    """The OpenAPI document's negotiation (``/api/schema/``): YAML by default, JSON with
+    ``?format=json`` or ``Accept: application/vnd.oai.openapi+json`` (drf-spectacular's renderers;
+    the API's own ``URL_FORMAT_OVERRIDE`` is off)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        chosen = format_suffix or request.query_params.get("format")
+        return super().select_renderer(request, renderers, chosen)

@@ -29,6 +29,20 @@ def path_string(name: str, schema: dict[str, Any], description: str) -> OpenApiP
     )
 
 
+def _inline(schema: Any, defs: dict[str, Any]) -> Any:
+    """``schema`` with every ``{"$ref": "#/$defs/Name"}`` replaced by that definition (a query
+    parameter's schema stands alone: the model's ``$defs`` are not in the OpenAPI document)."""
+    if isinstance(schema, list):
+        return [_inline(item, defs) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        rest = {key: val for key, val in schema.items() if key != "$ref"}
+        return _inline({**defs[ref.removeprefix("#/$defs/")], **rest}, defs)
+    return {key: _inline(val, defs) for key, val in schema.items()}
+
+
 def _query_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """A pydantic property schema as a query parameter's: ``X | None`` is just ``X`` (a missing
     parameter is the ``None``); titles and defaults are dropped (the default is set apart)."""
@@ -39,7 +53,8 @@ def _query_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 def query_parameters(model: type[pydantic.BaseModel]) -> list[OpenApiParameter]:
     """One ``OpenApiParameter`` per field of a pydantic query model (schema, default, required)."""
-    properties = model.model_json_schema()["properties"]
+    document = model.model_json_schema()
+    properties = _inline(document["properties"], document.get("$defs", {}))
     parameters = []
     for name, field in model.model_fields.items():
         parameters.append(

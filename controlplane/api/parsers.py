@@ -7,10 +7,12 @@ large for a double (``1e400`` parses as infinity, which jsonb refuses and JSON c
 and nesting so deep that parsing or serialising recurses out. This parser answers all four up front
 with a 422 ``VALIDATION_ERROR`` naming the field, and maps a ``RecursionError`` while parsing, and
 an integer longer than Python converts (``sys.get_int_max_str_digits()``, 4300 digits), to the same.
+A body shorter than its ``Content-Length`` (the client stopped early) is a 400 before parsing.
 ``check_storable`` is also applied to query parameters (``controlplane.api.validation``).
 ``TransientJSONParser`` skips the storage checks for bodies that are only evaluated.
 """
 
+import io
 import math
 import sys
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from typing import Any
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from .exceptions import error_item, format_field_path, validation_error
+from .exceptions import APIError, ErrorCode, error_item, format_field_path, validation_error
 
 MAX_DEPTH = 64
 NON_FINITE = "Number is out of range: JSON numbers must be finite (at most about 1.8e308)."
@@ -74,12 +76,32 @@ def check_storable(value: Any, prefix: tuple = (), *, resource: str = "Request")
         )
 
 
+def whole_body(stream, parser_context: dict | None) -> io.BytesIO:
+    """The request body read to its end, refused with 400 when it is shorter than the request's
+    ``Content-Length`` (the client closed its side early: a complete-looking JSON prefix must not
+    be written)."""
+    body = stream.read()
+    request = (parser_context or {}).get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and len(body) < int(declared):
+        raise APIError(
+            400,
+            ErrorCode.VALIDATION_ERROR,
+            f"The request body ended after {len(body)} of the {declared} bytes its Content-Length "
+            "announced.",
+            hint="Send the whole body, or a Content-Length that matches it.",
+            details=False,
+        )
+    return io.BytesIO(body)
+
+
 class StrictJSONParser(JSONParser):
     """``JSONParser`` plus the checks of this module (the API's default parser)."""
 
     check_storage = True
 
     def parse(self, stream, media_type=None, parser_context=None):
+        stream = whole_body(stream, parser_context)
         try:
             data = super().parse(stream, media_type, parser_context)
         except ParseError as exc:

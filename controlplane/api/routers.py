@@ -13,7 +13,8 @@ The reference's routes are irregular by REST conventions, and the router keeps t
 
 Routes use Django path converters (``str``), so a bad id or name reaches the view and is answered
 with the reference's 422, never a routing 404. Only the methods a viewset implements are bound;
-any other method on a known path is a 405.
+any other method on a known path is a 405, ``OPTIONS`` included (the API has no metadata
+endpoint), and the ``Allow`` header lists exactly the bound methods (``HEAD`` with ``GET``).
 
 A route whose every bound action is ``@public`` (``GET /controls/schema``) is marked
 ``credentials_optional``: ``TenantMiddleware`` lets it through even with a refused credential, as
@@ -28,19 +29,25 @@ from .operations import PUBLIC, declared_operation
 
 COLLECTION = "{prefix}"
 ITEM = "{prefix}/{lookup}"
+#: Every view's ``http_method_names``: Django's, without ``OPTIONS`` and ``TRACE``.
+API_METHODS = ["get", "put", "patch", "delete", "post", "head"]
 
 
 def _fixed(base: str, mapping: dict, name: str, suffix: str) -> Route:
     """The route of ``base`` itself, binding ``mapping`` (method -> action) when implemented."""
     url = base + "{trailing_slash}"
     detail = base == ITEM
-    return Route(url=url, mapping=mapping, name=name, detail=detail, initkwargs={"suffix": suffix})
+    initkwargs = {"suffix": suffix, "http_method_names": API_METHODS}
+    return Route(url=url, mapping=mapping, name=name, detail=detail, initkwargs=initkwargs)
 
 
 def _dynamic(base: str) -> DynamicRoute:
     """The ``@action`` routes under ``base`` (``url_path`` may hold path converters)."""
     url = base + "/{url_path}{trailing_slash}"
-    return DynamicRoute(url=url, name="{basename}-{url_name}", detail=base == ITEM, initkwargs={})
+    initkwargs = {"http_method_names": API_METHODS}
+    return DynamicRoute(
+        url=url, name="{basename}-{url_name}", detail=base == ITEM, initkwargs=initkwargs
+    )
 
 
 class APIRouter(SimpleRouter):

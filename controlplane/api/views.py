@@ -19,7 +19,7 @@ class HealthView(APIView):
     check, no auth, a credential is ignored even if invalid; the SDK calls it before
     ``initAgent``)."""
 
-    http_method_names = ["get", "options"]
+    http_method_names = ["get", "head"]
 
     @extend_schema(responses=HealthResponse, tags=["system"])
     @public

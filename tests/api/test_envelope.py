@@ -1,5 +1,7 @@
 """The error envelope on routes that are not endpoints, and the health endpoint."""
 
+import json
+
 import pytest
 
 
@@ -41,7 +43,20 @@ def test_wrong_method_on_health_answers_405_envelope(api):
         "MethodNotAllowed",
         "Method Not Allowed",
     )
-    assert sorted(response["Allow"].split(", ")) == ["GET", "OPTIONS"]  # DRF builds it from a set
+    # exactly what is served: OPTIONS is not (no metadata endpoint); DRF builds it from a set
+    assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [("?format=json", None), ("", "application/vnd.oai.openapi+json")],
+)
+def test_openapi_schema_is_served_as_json_on_request(client, query, accept):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = client.get(f"/api/schema/{query}", **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.oai.openapi+json"
+    assert json.loads(response.content)["openapi"] == "3.1.0"
 
 
 def test_openapi_schema_is_served(api):

@@ -130,10 +130,11 @@ def test_format_query_parameter_is_not_a_renderer_switch(client):
     assert response.json()["controls"] == []
 
 
-def test_options_is_not_an_endpoint(client):
+def test_options_is_not_an_endpoint_and_allow_lists_only_what_is_served(client):
     response = client.options("/api/v1/controls")
     assert response.status_code == 405
     assert response.json()["error_code"] == "METHOD_NOT_ALLOWED"
+    assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD", "PUT"]
 
 
 def test_sqlite_waits_for_the_write_lock_instead_of_failing():

@@ -189,3 +189,35 @@ def test_schema_documents_security_schemes_and_the_tenant_header(settings, mode,
     expected = (requirements, ["X-Tenant-Id"])
     assert [route for route, entry in protected.items() if entry != expected] == []
     assert "POST /api/v1/auth/runtime-token-exchange" in protected
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield node["$ref"]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_reference_in_the_document_resolves():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    names = set(schema["components"]["schemas"])
+    refs = set(_refs(schema))
+    assert {ref for ref in refs if ref.removeprefix("#/components/schemas/") not in names} == set()
+
+
+def test_the_stats_time_range_parameter_is_an_inline_enum():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    (parameter,) = [
+        p
+        for p in schema["paths"]["/api/v1/observability/stats"]["get"]["parameters"]
+        if p["name"] == "time_range"
+    ]
+    assert parameter["schema"] == {
+        "type": "string",
+        "enum": ["1m", "5m", "15m", "1h", "24h", "7d", "30d", "180d", "365d"],
+        "default": "5m",
+    }

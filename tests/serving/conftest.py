@@ -26,6 +26,7 @@ def server_env(tmp: Path, **extra: str) -> dict:
         DJANGO_SECRET_KEY="serving-tests-secret-key-not-the-development-one",
         WEB_CONCURRENCY="1",
         WEB_THREADS="4",
+        WEB_READ_TIMEOUT="2",
         HOME=str(tmp),  # anything gunicorn would create in the home directory lands here
         **extra,
     )
