@@ -23,7 +23,7 @@ and Swagger UI, and paths that match no route. Methods outside the HTTP vocabula
 (``telemetry.multiprocess``); the gauges then sum over the live processes.
 """
 
-from functools import cache
+import threading
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -144,14 +144,31 @@ class Metrics:
             self.tenant_evaluations.labels(self.tenant_labels.label(tenant_id), decision).inc()
 
 
-@cache
+_build_lock = threading.Lock()
+_current: list[Metrics] = []  # the process's one Metrics, once built
+
+
 def get_metrics() -> Metrics:
-    """This process's ``Metrics``, built from the settings on first use."""
-    return Metrics(
-        get_setting("METRICS_PREFIX"),
-        get_setting("METRICS_APP_NAME"),
-        int(get_setting("TENANT_SERIES") or 0),
-    )
+    """This process's ``Metrics``, built from the settings on first use, once even when several
+    request threads ask at the same moment (two would write the same multiprocess files from
+    different in-memory values: a gauge could read -1)."""
+    if not _current:
+        with _build_lock:
+            if not _current:
+                _current.append(
+                    Metrics(
+                        get_setting("METRICS_PREFIX"),
+                        get_setting("METRICS_APP_NAME"),
+                        int(get_setting("TENANT_SERIES") or 0),
+                    )
+                )
+    return _current[0]
+
+
+def reset_metrics() -> None:
+    """Forget the built ``Metrics`` (the shaping settings changed; tests)."""
+    with _build_lock:
+        _current.clear()
 
 
 def metrics_enabled() -> bool:
@@ -162,4 +179,4 @@ def metrics_enabled() -> bool:
 @receiver(setting_changed)
 def _rebuild_on_change(*, setting, **kwargs):
     if setting in SHAPING_SETTINGS:
-        get_metrics.cache_clear()
+        reset_metrics()

@@ -137,11 +137,11 @@ def test_a_quota_of_zero_refuses_every_create(api, settings):
 
 
 def test_refusals_are_counted_in_the_metrics(api, settings):
-    from telemetry.metrics import get_metrics
+    from telemetry.metrics import get_metrics, reset_metrics
 
-    get_metrics.cache_clear()
+    reset_metrics()
     settings.QUOTAS_DEFAULT = {"policies": 0}
     create_policy(api, "p", "acme")
     create_policy(api, "q", "acme")
     assert get_metrics().quota_refusals.labels("policies")._value.get() == 2.0
-    get_metrics.cache_clear()
+    reset_metrics()

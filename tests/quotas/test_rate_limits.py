@@ -10,7 +10,7 @@ import time
 import pytest
 
 from quotas.models import TenantLimits
-from telemetry.metrics import get_metrics
+from telemetry.metrics import get_metrics, reset_metrics
 from tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_without_redis_no_rate_limit_applies(api, settings):
 
 
 def test_redis_down_fails_open_logs_once_and_counts_the_failure(api, settings, caplog):
-    get_metrics.cache_clear()
+    reset_metrics()
     settings.QUOTAS_RATE_LIMITS = {"read": "1 per 30 seconds"}
     settings.QUOTAS_REDIS_URL = DOWN
     with caplog.at_level(logging.WARNING, logger="quotas.ratelimiting"):
@@ -107,7 +107,7 @@ def test_redis_down_fails_open_logs_once_and_counts_the_failure(api, settings, c
     )
     # One attempt, then Redis is left alone for QUOTAS_REDIS_RETRY_SECONDS.
     assert get_metrics().rate_limit_backend_errors._value.get() == 1.0
-    get_metrics.cache_clear()
+    reset_metrics()
 
 
 def test_redis_down_can_fail_closed_with_a_503(api, settings):

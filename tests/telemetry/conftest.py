@@ -3,16 +3,16 @@ exact), and the scrape parsed into samples."""
 
 import pytest
 
-from telemetry.metrics import get_metrics
+from telemetry.metrics import get_metrics, reset_metrics
 from tests.telemetry.scrape import Scrape
 
 
 @pytest.fixture
 def metrics():
     """This process's metric families, rebuilt empty for the test (and again after it)."""
-    get_metrics.cache_clear()
+    reset_metrics()
     yield get_metrics()
-    get_metrics.cache_clear()
+    reset_metrics()
 
 
 @pytest.fixture

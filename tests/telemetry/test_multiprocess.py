@@ -23,7 +23,8 @@ def pids_of(directory: Path, kind: str) -> set[int]:
 def test_counts_are_summed_over_two_worker_processes(tmp_path):
     metrics_dir = tmp_path / "metrics"
     url = migrated_sqlite(tmp_path / "db.sqlite3")
-    env = {ENV: str(metrics_dir)}
+    # One thread per worker: eight concurrent clients then reach both processes.
+    env = {ENV: str(metrics_dir), "WEB_THREADS": "1"}
     with gunicorn(url, tmp_path / "gunicorn.log", workers=2, env=env) as (base, _):
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(
@@ -91,3 +92,32 @@ def _restore_environment(monkeypatch):
     """The tests above set PROMETHEUS_MULTIPROC_DIR in this process; never leak it."""
     monkeypatch.setenv(ENV, "")
     monkeypatch.delenv(ENV)
+
+
+def test_request_threads_that_ask_at_once_share_one_metrics_object(monkeypatch):
+    """Built twice, two objects would write the same multiprocess files from different values
+    (a gauge read -1 under gthread workers)."""
+    import threading
+
+    from telemetry import metrics as module
+
+    def slow_metrics(*args):
+        time.sleep(0.05)  # widen the window in which a second thread could build its own
+        return object()
+
+    monkeypatch.setattr(module, "Metrics", slow_metrics)
+    module.reset_metrics()
+    barrier = threading.Barrier(8)
+    seen = []
+
+    def ask():
+        barrier.wait()
+        seen.append(module.get_metrics())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    module.reset_metrics()
+    assert len(seen) == 8 and len({id(value) for value in seen}) == 1
