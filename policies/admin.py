@@ -5,7 +5,9 @@ tenant (``tenancy.admin``), so choices and inline rows stay within it. A control
 edited as indented JSON and checked exactly as the API checks it
 (``services.controls.control_data_prepare``: the library's models, templates rendered, agent-scoped
 evaluators known); problems are listed on the field in words. Saving records a version, as the
-API does. Controls are soft-deleted and restored with actions (through the same services).
+API does. Controls are soft-deleted and restored with actions (through the same services), never
+deleted outright here: a hard delete would take the control's version history and its links with
+it (``manage.py tenant purge`` removes a tenant's rows). Versions are history: read-only.
 """
 
 from django.contrib import admin, messages
@@ -130,6 +132,10 @@ class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
     def deleted(self, obj):
         return obj.deleted_at is not None
 
+    def has_delete_permission(self, request, obj=None):
+        """Soft delete only (the actions): no "Delete" button, no "Delete selected" action."""
+        return False
+
     def save_model(self, request, obj, form, change):
         """Save, then record the version the API would (inside the admin's transaction)."""
         super().save_model(request, obj, form, change)
@@ -163,6 +169,9 @@ class ControlVersionAdmin(TenantAdminMixin, admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -95,3 +95,39 @@ def test_deleted_at_is_read_only_in_the_form(operator):
     response = operator.get(f"/admin/policies/control/{control.pk}/change/")
     assert "deleted_at" in response.context["adminform"].readonly_fields
     assert "deleted_at" not in response.context["adminform"].form.fields
+
+
+def test_controls_are_never_hard_deleted_in_the_admin(operator):
+    control = make_control("acme", "block-secret")
+    change = operator.get(f"/admin/policies/control/{control.pk}/change/")
+    assert 'class="deletelink"' not in change.content.decode()
+    listing = operator.get(CHANGELIST)
+    assert [name for name, _ in listing.context["action_form"].fields["action"].choices] == [
+        "",
+        "soft_delete_selected",
+        "force_soft_delete_selected",
+        "restore_selected",
+    ]
+    assert (
+        operator.post(f"/admin/policies/control/{control.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    response = operator.post(
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [control.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert Control.all_tenants.filter(pk=control.pk, deleted_at__isnull=True).count() == 1
+
+
+def test_control_versions_are_read_only_history(operator):
+    control = make_control("acme", "block-secret")
+    with tenant_context("acme"):
+        version = ControlVersion.objects.create(
+            control=control, version_num=1, event_type="created", snapshot={"name": "x"}
+        )
+    url = f"/admin/policies/controlversion/{version.pk}/"
+    page = operator.get(f"{url}change/").content.decode()
+    assert 'class="deletelink"' not in page
+    assert operator.post(f"{url}delete/", {"post": "yes"}).status_code == 403
+    assert operator.get("/admin/policies/controlversion/").context["action_form"] is None
+    assert ControlVersion.all_tenants.count() == 1
