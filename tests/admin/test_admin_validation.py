@@ -155,3 +155,38 @@ def test_json_fields_are_shown_indented_in_a_json_editor(operator):
     )
     assert 'data-json-editor="1"' in page
     assert "/static/controlplane/json_editor.js" in page
+
+
+def corrupt(model, obj, **values):
+    """Store ``values`` on ``obj`` past every check (as an old import or raw SQL could)."""
+    model.all_tenants.filter(pk=obj.pk).update(**values)
+
+
+def test_saving_a_corrupted_control_unchanged_lists_each_problem_once(operator):
+    control = make_control("acme", "block-secret")
+    corrupt(Control, control, data={"execution": "server"})
+    response = operator.post(
+        f"/admin/policies/control/{control.pk}/change/",
+        control_form(data='{"execution": "server"}'),
+    )
+    assert form_errors(response) == {
+        "data": ["condition: Field required", "action: Field required"]
+    }
+
+
+def test_invalid_json_over_a_corrupted_control_reports_the_input_not_the_stored_value(operator):
+    control = make_control("acme", "block-secret")
+    corrupt(Control, control, data={"execution": "server"})
+    response = operator.post(
+        f"/admin/policies/control/{control.pk}/change/", control_form(data='{"execution": ')
+    )
+    assert form_errors(response) == {"data": ["Enter a valid JSON."]}
+
+
+def test_invalid_json_over_corrupted_steps_reports_the_input_only(operator):
+    agent = make_agent("acme", "support-bot-01")
+    corrupt(Agent, agent, steps="notalist")
+    response = operator.post(
+        f"/admin/agents/agent/{agent.pk}/change/", agent_form("support-bot-01", steps="[1,")
+    )
+    assert form_errors(response) == {"steps": ["Enter a valid JSON."]}
