@@ -38,8 +38,35 @@ def api_error_lines(exc: APIError, field: str = "data") -> list[str]:
     return lines or [str(exc.detail)]
 
 
+#: The definition a new control's empty Data field shows in grey (and the editor offers to start
+#: from): a complete, valid control.
+EXAMPLE_DEFINITION = {
+    "description": "Refuse requests that mention a secret",
+    "enabled": True,
+    "execution": "server",
+    "scope": {"step_types": ["llm"], "stages": ["pre"]},
+    "condition": {
+        "selector": {"path": "input"},
+        "evaluator": {"name": "regex", "config": {"pattern": "secret"}},
+    },
+    "action": {"decision": "deny"},
+}
+DATA_HELP = (
+    "The control definition, as PUT /api/v1/controls takes it in “data”: condition (selector "
+    "and evaluator), action, scope, execution, enabled. A template with its values is rendered."
+)
+
+
 class ControlAdminForm(TenantModelForm):
-    """Control form: the definition is checked and stored as ``PUT /controls`` would."""
+    """Control form: the definition is checked and stored as ``PUT /controls`` would; an empty
+    definition shows ``EXAMPLE_DEFINITION`` as its placeholder."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.fields.get("data")
+        if data is not None:
+            data.help_text = DATA_HELP
+            data.widget.attrs["placeholder"] = pretty_json(EXAMPLE_DEFINITION)
 
     def clean_data(self):
         data = self.cleaned_data.get("data")
