@@ -131,25 +131,80 @@ def test_admin_lists_keys_with_tenant_role_prefix_dates_and_revocation(operator)
     assert [k.prefix for k in response.context["cl"].result_list] == [key.prefix]
 
 
-def test_admin_create_shows_the_secret_once_and_stores_only_its_hash(operator):
-    response = operator.post(
-        "/admin/credentials/apikey/add/",
-        {
-            "tenant_id": "acme",
-            "name": "support-bot prod",
-            "role": "runtime",
-            "expires_at_0": "",
-            "expires_at_1": "",
-        },
+KEY_FORM = {"name": "support-bot prod", "role": "runtime", "expires_at_0": "", "expires_at_1": ""}
+
+
+def shown_secret(page: str) -> str | None:
+    found = re.search(r'<code id="api-key-secret">([^<]+)</code>', page)
+    return found and found[1]
+
+
+def test_admin_create_redirects_to_the_secret_shown_once_and_stores_only_its_hash(operator):
+    response = operator.post("/admin/credentials/apikey/add/", {"tenant_id": "acme", **KEY_FORM})
+    key = ApiKey.all_tenants.get()
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/admin/credentials/apikey/{key.pk}/created/",
     )
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
-    secret = re.search(r'<code id="api-key-secret">([^<]+)</code>', response.content.decode())[1]
-    key = api_key_authenticate(secret)
+    page = operator.get(response["Location"])
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    secret = shown_secret(page.content.decode())
+    assert api_key_authenticate(secret) == key
     assert (key.tenant_id, key.role, key.name) == ("acme", "runtime", "support-bot prod")
+    assert (
+        f"A <strong>runtime</strong> key of tenant <strong>acme</strong> was created: <strong>{key.prefix}</strong>."
+        in page.content.decode()
+    )
+    assert re.search(
+        r'<a href="/admin/credentials/apikey/" id="api-key-next">Back to the API keys</a>',
+        page.content.decode(),
+    )
+    assert secret not in str(dict(operator.session))
     change = operator.get(f"/admin/credentials/apikey/{key.pk}/change/").content.decode()
     assert secret not in change
     assert key.prefix in change
+
+
+def test_reloading_the_secret_page_shows_no_secret_and_creates_no_key(operator):
+    response = operator.post("/admin/credentials/apikey/add/", {"tenant_id": "acme", **KEY_FORM})
+    first = operator.get(response["Location"]).content.decode()
+    again = operator.get(response["Location"]).content.decode()
+    key = ApiKey.all_tenants.get()
+    assert shown_secret(first) is not None
+    assert shown_secret(again) is None
+    assert (
+        f"If it was not\ncopied, issue a new secret: <code>manage.py apikeys rotate {key.prefix}</code>"
+        in again
+    )
+    assert ApiKey.all_tenants.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("button", "follow"),
+    [
+        (
+            "_continue",
+            '<a href="/admin/credentials/apikey/{pk}/change/" id="api-key-next">Edit the key</a>',
+        ),
+        (
+            "_addanother",
+            '<a href="/admin/credentials/apikey/add/acme/" id="api-key-next">Add another key</a>',
+        ),
+    ],
+)
+def test_save_and_continue_or_add_another_show_the_secret_then_lead_on(operator, button, follow):
+    response = operator.post(
+        "/admin/credentials/apikey/add/acme/", {**KEY_FORM, "role": "admin", button: "1"}
+    )
+    key = ApiKey.all_tenants.get()
+    assert response["Location"] == f"/admin/credentials/apikey/{key.pk}/created/"
+    page = operator.get(response["Location"]).content.decode()
+    assert api_key_authenticate(shown_secret(page)) == key
+    assert "An <strong>admin</strong> key of tenant <strong>acme</strong> was created" in page
+    assert follow.format(pk=key.pk) in page
+    assert operator.get(response["Location"]).status_code == 200
+    assert ApiKey.all_tenants.count() == 1
 
 
 def test_admin_revoke_action(operator):
