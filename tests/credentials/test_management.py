@@ -14,6 +14,8 @@ from credentials.services import api_key_authenticate, api_key_create
 
 pytestmark = pytest.mark.django_db
 
+INVALID_TENANT = "Tenant id may only contain letters, digits, '.', '_', ':' and '-'."
+
 
 def apikeys(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
@@ -53,16 +55,54 @@ def test_create_defaults_to_a_runtime_key_and_takes_an_expiry():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("create", "bad tenant"), "Tenant id may only contain"),
+        (("create", "bad tenant"), INVALID_TENANT),
         (("create", "acme", "--expires-in-days", "0"), "--expires-in-days must be at least 1."),
-        (("create", "acme", "--expires-at", "soon"), "--expires-at: Invalid isoformat string"),
-        (("revoke", "cpk_000000000000"), "No API key with prefix 'cpk_000000000000'."),
+        (
+            ("create", "acme", "--expires-at", "soon"),
+            "--expires-at: Invalid isoformat string: 'soon'",
+        ),
+        (
+            ("revoke", "cpk_0000000000000000"),
+            "No API key with prefix 'cpk_0000000000000000'.",
+        ),
+        (
+            ("create", "acme", "--expires-at", "2020-01-31T00:00"),
+            "--expires-at must be in the future (2020-01-31 00:00 UTC has passed).",
+        ),
+        (
+            ("create", "acme", "--expires-at", "2020-01-31T02:00+02:00"),
+            "--expires-at must be in the future (2020-01-31 00:00 UTC has passed).",
+        ),
+        (("list", "--tenant", "bad id!"), INVALID_TENANT),
+        (("revoke", "cpk_0000000000000000", "--tenant", "bad id!"), INVALID_TENANT),
+        (
+            ("rotate", "cpk_0000"),
+            "Not a key prefix (not repeated here): a prefix is cpk_ and 16 hex digits, as "
+            "`apikeys list` shows.",
+        ),
     ],
 )
 def test_bad_arguments_are_command_errors(args, message):
-    with pytest.raises(CommandError, match=re.escape(message)):
+    with pytest.raises(CommandError) as raised:
         apikeys(*args)
+    assert str(raised.value) == message
     assert ApiKey.all_tenants.count() == 0
+
+
+@pytest.mark.parametrize("action", ["revoke", "rotate"])
+def test_a_whole_key_given_as_the_prefix_is_never_printed_back(action):
+    issued = api_key_create(tenant_id="acme", role="admin")
+    for argument in (issued.secret, issued.secret[:-5]):
+        with pytest.raises(CommandError) as raised:
+            apikeys(action, argument)
+        assert issued.secret[len(issued.api_key.prefix) :][:8] not in str(raised.value)
+    with pytest.raises(CommandError) as raised:
+        apikeys(action, issued.secret)
+    assert str(raised.value) == (
+        "That is a whole key, secret included (not repeated here); name the key by its prefix: "
+        f"{issued.api_key.prefix}."
+    )
+    assert api_key_authenticate(issued.secret) == issued.api_key
 
 
 def test_list_shows_active_keys_per_tenant_and_all_with_the_flag():
