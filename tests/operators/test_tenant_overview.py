@@ -95,6 +95,7 @@ def test_tenant_page_shows_its_counts_events_and_chart_and_nothing_of_another(
 def test_tenant_page_shows_its_quotas_and_rates_in_force(operator, two_tenants, settings):
     settings.QUOTAS_DEFAULT = {"agents": 2, "controls": 100}
     settings.QUOTAS_RATE_LIMITS = {"read": "20/second"}
+    settings.QUOTAS_REDIS_URL = "redis://127.0.0.1:6379/14"
     with tenant_context("acme"):
         TenantLimits.objects.create(max_controls=5, runtime_rate="100/second")
     response = operator.get("/admin/tenants/acme/")
@@ -111,6 +112,18 @@ def test_tenant_page_shows_its_quotas_and_rates_in_force(operator, two_tenants, 
         {"operation_class": "write", "rate": "unlimited"},
     ]
     assert '<tr data-quota="agents" class="at-limit">' in response.content.decode()
+    assert overview["rates_note"] is None
+    assert 'id="rates-not-enforced"' not in response.content.decode()
+
+
+def test_tenant_page_says_when_rates_are_not_enforced(operator, two_tenants, settings):
+    settings.QUOTAS_REDIS_URL = None
+    page = operator.get("/admin/tenants/acme/").content.decode()
+    assert (
+        '<tr id="rates-not-enforced"><td colspan="3">Rate limits are not enforced: no Redis is '
+        "configured (CONTROLPLANE_REDIS_URL, setting QUOTAS_REDIS_URL), so no rate applies to "
+        "any request.</td></tr>" in page
+    )
 
 
 def test_the_chart_stacks_matches_non_matches_and_errors_per_bucket(two_tenants):
