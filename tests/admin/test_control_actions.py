@@ -108,26 +108,32 @@ def test_restore_brings_a_soft_deleted_control_back(operator):
     ]
 
 
-def test_restore_is_refused_when_the_name_was_taken_since(operator):
+@pytest.mark.parametrize(
+    ("other_name", "quota", "reason"),
+    [
+        (
+            "block-secret",
+            None,
+            "another active control of the tenant is named “block-secret”. Rename or soft-delete "
+            "that one first.",
+        ),
+        (
+            "other-control",
+            1,
+            "the tenant already keeps its quota of 1 active control. Raise its limit (Tenant "
+            "limits) or soft-delete another control first.",
+        ),
+    ],
+)
+def test_restore_is_refused_when_the_name_was_taken_or_the_quota_filled_since(
+    operator, settings, other_name, quota, reason
+):
+    settings.QUOTAS_DEFAULT = {"controls": quota}
     control = make_control("acme", "block-secret")
     soft_delete(control)
-    make_control("acme", "block-secret")
+    make_control("acme", other_name)
     assert act(operator, "restore_selected", control) == [
-        "The control “block-secret” of tenant “acme” was not restored: another active control "
-        "of the tenant is named “block-secret”. Rename or soft-delete that one first."
-    ]
-    assert deleted(control)
-
-
-def test_restore_is_refused_when_the_tenant_keeps_its_quota_of_controls(operator, settings):
-    settings.QUOTAS_DEFAULT = {"controls": 1}
-    control = make_control("acme", "block-secret")
-    soft_delete(control)
-    make_control("acme", "other-control")
-    assert act(operator, "restore_selected", control) == [
-        "The control “block-secret” of tenant “acme” was not restored: the tenant already keeps "
-        "its quota of 1 active control. Raise its limit (Tenant limits) or soft-delete another "
-        "control first."
+        f"The control “block-secret” of tenant “acme” was not restored: {reason}"
     ]
     assert deleted(control)
 
