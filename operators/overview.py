@@ -7,7 +7,7 @@
   and the scoped managers), so nothing of another tenant can appear on it: the count of every
   tenant model, its most recent events and its evaluation outcomes over time
   (``observability.stats.outcomes_by_control``) drawn as SVG (``operators.chart``), and its
-  quotas and rate limits in force (``quotas.usage``).
+  quotas and rate limits in force (``quotas.usage``; a note when rates are not enforced).
 """
 
 from django.urls import reverse
@@ -16,7 +16,13 @@ from agents.models import Agent, AgentControl, AgentPolicy
 from observability.models import ControlExecutionEvent
 from observability.stats import RANGES, outcomes_by_control
 from policies.models import Control, ControlBinding, Policy, PolicyControl
-from quotas.usage import format_limit, tenant_rates, tenant_usage
+from quotas.usage import (
+    RATES_NOT_ENFORCED,
+    format_limit,
+    rates_enforced,
+    tenant_rates,
+    tenant_usage,
+)
 from tenancy.context import tenant_context
 from tenancy.inventory import tenant_row_counts
 from tenancy.schema import tenant_models
@@ -112,4 +118,5 @@ def tenant_overview(tenant_id: str, *, time_range: str = DEFAULT_RANGE) -> dict:
             {"operation_class": rate.operation_class, "rate": format_limit(rate.rate, rate.source)}
             for rate in tenant_rates(tenant_id)
         ],
+        "rates_note": None if rates_enforced() else RATES_NOT_ENFORCED,
     }

@@ -5,10 +5,13 @@ tenant (``tenancy.admin``), so choices and inline rows stay within it. A control
 edited as indented JSON and checked exactly as the API checks it
 (``services.controls.control_data_prepare``: the library's models, templates rendered, agent-scoped
 evaluators known); problems are listed on the field in words. Saving records a version, as the
-API does. Controls are soft-deleted and restored with actions (through the same services).
+API does. Controls are soft-deleted and restored with actions (``admin_actions``, through the same
+services), never deleted outright here: a hard delete would take the control's version history and
+its links with it (``manage.py tenant purge`` removes a tenant's rows). Versions are history:
+read-only. The change list shows each control's status (active or deleted) and filters by it.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,12 +19,12 @@ from django.utils.html import format_html
 from controlplane.admin_json import JSON_EDITOR, pretty_json
 from controlplane.api.exceptions import APIError
 from tenancy.admin import TenantAdminMixin, TenantInlineMixin, TenantLinkAdmin, TenantModelForm
-from tenancy.context import tenant_context
 
+from .admin_actions import CONTROL_ACTIONS
 from .definitions.predicates import is_enabled
 from .models import Control, ControlBinding, ControlVersion, Policy, PolicyControl
 from .services.control_versions import control_version_append
-from .services.controls import control_data_prepare, control_delete, control_restore
+from .services.controls import control_data_prepare
 
 
 def api_error_lines(exc: APIError, field: str = "data") -> list[str]:
@@ -35,8 +38,35 @@ def api_error_lines(exc: APIError, field: str = "data") -> list[str]:
     return lines or [str(exc.detail)]
 
 
+#: The definition a new control's empty Data field shows in grey (and the editor offers to start
+#: from): a complete, valid control.
+EXAMPLE_DEFINITION = {
+    "description": "Refuse requests that mention a secret",
+    "enabled": True,
+    "execution": "server",
+    "scope": {"step_types": ["llm"], "stages": ["pre"]},
+    "condition": {
+        "selector": {"path": "input"},
+        "evaluator": {"name": "regex", "config": {"pattern": "secret"}},
+    },
+    "action": {"decision": "deny"},
+}
+DATA_HELP = (
+    "The control definition, as PUT /api/v1/controls takes it in “data”: condition (selector "
+    "and evaluator), action, scope, execution, enabled. A template with its values is rendered."
+)
+
+
 class ControlAdminForm(TenantModelForm):
-    """Control form: the definition is checked and stored as ``PUT /controls`` would."""
+    """Control form: the definition is checked and stored as ``PUT /controls`` would; an empty
+    definition shows ``EXAMPLE_DEFINITION`` as its placeholder."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.fields.get("data")
+        if data is not None:
+            data.help_text = DATA_HELP
+            data.widget.attrs["placeholder"] = pretty_json(EXAMPLE_DEFINITION)
 
     def clean_data(self):
         data = self.cleaned_data.get("data")
@@ -63,72 +93,47 @@ class PolicyAdmin(TenantAdminMixin, admin.ModelAdmin):
     inlines = (PolicyControlInline,)
 
 
-def _each_in_its_tenant(model_admin, request, queryset, work, done: str) -> None:
-    """Run ``work(control)`` for each selected control inside the control's tenant; report the
-    successes in one message and each refusal (an ``APIError``) in its own."""
-    succeeded = []
-    for control in queryset.order_by("tenant_id", "name"):
-        label = f"{control.name} ({control.tenant_id})"
-        try:
-            with tenant_context(control.tenant_id):
-                work(control)
-        except APIError as exc:
-            text = f"{label}: {exc.detail}" + (f" {exc.hint}" if exc.hint else "")
-            model_admin.message_user(request, text, messages.ERROR)
-        else:
-            succeeded.append(label)
-    if succeeded:
-        model_admin.message_user(request, f"{done}: {', '.join(succeeded)}.", messages.SUCCESS)
+class ControlStatusFilter(admin.SimpleListFilter):
+    """Active or soft-deleted controls."""
 
+    title = "status"
+    parameter_name = "status"
 
-def _control_action(name: str, description: str, done: str, *, deleted: bool, work):
-    """A change-list action running ``work(control)`` on the selected controls whose
-    ``deleted_at`` is set (``deleted``) or not, each in its own tenant."""
+    def lookups(self, request, model_admin):
+        return (("active", "active"), ("deleted", "deleted"))
 
-    def action(model_admin, request, queryset):
-        selected = queryset.filter(deleted_at__isnull=not deleted)
-        _each_in_its_tenant(model_admin, request, selected, work, done)
-
-    action.__name__ = name
-    return admin.action(description=description)(action)
-
-
-# (name, description, message on success, acts on deleted controls, work)
-_ACTIONS = (
-    ("soft_delete_selected", "Soft-delete selected controls (refused while in use)",
-     "Soft-deleted", False, lambda control: control_delete(control_id=control.pk, force=False)),
-    ("force_soft_delete_selected",
-     "Soft-delete selected controls, detaching policies, agents, bindings",
-     "Soft-deleted and detached", False,
-     lambda control: control_delete(control_id=control.pk, force=True)),
-    ("restore_selected", "Restore selected soft-deleted controls", "Restored", True,
-     lambda control: control_restore(control_id=control.pk)),
-)  # fmt: skip
-CONTROL_ACTIONS = tuple(
-    _control_action(name, description, done, deleted=deleted, work=work)
-    for name, description, done, deleted, work in _ACTIONS
-)
+    def queryset(self, request, queryset):
+        if self.value() in ("active", "deleted"):
+            return queryset.filter(deleted_at__isnull=self.value() == "active")
+        return queryset
 
 
 @admin.register(Control)
 class ControlAdmin(TenantAdminMixin, admin.ModelAdmin):
     form = ControlAdminForm
     formfield_overrides = JSON_EDITOR
-    list_display = ("name", "tenant_id", "enabled", "deleted", "updated_at")
-    list_filter = (("deleted_at", admin.EmptyFieldListFilter),)
+    list_display = ("name", "tenant_id", "status", "enabled", "updated_at")
+    list_filter = (ControlStatusFilter,)
     search_fields = ("name",)
     ordering = ("tenant_id", "name")
     readonly_fields = ("deleted_at", "cloned_from", "created_at", "updated_at")
     fields = ("tenant_id", "name", "data", "deleted_at", "cloned_from", "created_at", "updated_at")
     actions = CONTROL_ACTIONS
 
-    @admin.display(boolean=True)
-    def enabled(self, obj):
-        return isinstance(obj.data, dict) and is_enabled(obj.data)
+    @admin.display(description="status", ordering="deleted_at")
+    def status(self, obj):
+        return "active" if obj.deleted_at is None else "deleted"
 
-    @admin.display(boolean=True, ordering="deleted_at")
-    def deleted(self, obj):
-        return obj.deleted_at is not None
+    @admin.display(description="enabled")
+    def enabled(self, obj):
+        """ "yes" / "no" for an active control; a soft-deleted one is enabled for nothing (-)."""
+        if obj.deleted_at is not None:
+            return None
+        return "yes" if isinstance(obj.data, dict) and is_enabled(obj.data) else "no"
+
+    def has_delete_permission(self, request, obj=None):
+        """Soft delete only (the actions): no "Delete" button, no "Delete selected" action."""
+        return False
 
     def save_model(self, request, obj, form, change):
         """Save, then record the version the API would (inside the admin's transaction)."""
@@ -163,6 +168,9 @@ class ControlVersionAdmin(TenantAdminMixin, admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -5,16 +5,23 @@
 | quotas.E001 | ``QUOTAS_DEFAULT`` is not a dict of known resources to integers >= 0 (or None). |
 | quotas.E002 | ``QUOTAS_RATE_LIMITS`` is not a dict of operation classes to rates.             |
 | quotas.W001 | rate limits are set but ``QUOTAS_REDIS_URL`` is not: they are not applied.      |
+| quotas.W002 | tenants' overrides (``TenantLimits``) set rates but ``QUOTAS_REDIS_URL`` is not. |
+
+W002 reads the database, so it is a ``database`` check: ``manage.py check --database default``
+and ``migrate`` (which ``./dev serve`` runs) report it; nothing is read at import time.
 """
 
 from collections.abc import Callable
 
 from django.core import checks
+from django.db import DatabaseError
+from django.db.models import Q
 
 from controlplane.api.appsettings import check_message
 from controlplane.api.operations import OperationClass
 
 from .conf import get_setting, setting_name
+from .models import TenantLimits
 from .rates import parse_rate
 from .resources import Resource
 
@@ -72,3 +79,31 @@ def check_quotas(app_configs=None, **kwargs):
         ),
     ]
     return [check_message(check_id, message, hint) for check_id, message, hint in found if message]
+
+
+@checks.register(checks.Tags.database)
+def check_tenant_rates(app_configs=None, databases=None, **kwargs):
+    """quotas.W002: tenants' overrides set rates that nothing enforces (no Redis)."""
+    if not databases or get_setting("REDIS_URL"):
+        return []
+    with_rates = ~Q(runtime_rate="") | ~Q(read_rate="") | ~Q(write_rate="")
+    try:
+        tenants = list(
+            TenantLimits.all_tenants.filter(with_rates)
+            .order_by("tenant_id")
+            .values_list("tenant_id", flat=True)
+        )
+    except DatabaseError:  # not migrated yet: nothing to report
+        return []
+    if not tenants:
+        return []
+    shown = ", ".join(tenants[:5]) + (f" and {len(tenants) - 5} more" if len(tenants) > 5 else "")
+    message = (
+        f"Rate overrides of {len(tenants)} tenant(s) ({shown}) are not enforced: "
+        f"{setting_name('REDIS_URL')} is not set, so no rate limit is applied."
+    )
+    hint = (
+        "Set CONTROLPLANE_REDIS_URL=redis://host:6379/0, or remove the rates "
+        "(manage.py tenantlimits set <tenant> --runtime-rate default ...)."
+    )
+    return [check_message("quotas.W002", message, hint)]

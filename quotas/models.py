@@ -2,7 +2,9 @@
 
 A tenant row like any other (``TenantModel``: stamped, scoped, row-level security on PostgreSQL,
 ``all_tenants`` for the admin's list), at most one per tenant (``UNIQUE (tenant_id)``). An empty
-field means "the global default" (``QUOTAS_DEFAULT`` / ``QUOTAS_RATE_LIMITS``). Operators edit it
+field means "the global default" (``CONTROLPLANE_QUOTAS`` / ``CONTROLPLANE_RATE_LIMITS``, the
+settings ``QUOTAS_DEFAULT`` / ``QUOTAS_RATE_LIMITS``); rates apply only with a Redis
+(``CONTROLPLANE_REDIS_URL``). Operators edit it
 in the admin or with ``manage.py tenantlimits``; a process notices a change within
 ``QUOTAS_CACHE_SECONDS`` (at once in the process that saved it).
 """
@@ -13,10 +15,14 @@ from tenancy.models import TenantModel
 
 from .rates import validate_rate
 
-QUOTA_HELP = "Most {} the tenant may keep; empty: the global default (QUOTAS_DEFAULT)."
+QUOTA_HELP = (
+    "Most {} the tenant may keep; empty: the global default (environment variable "
+    "CONTROLPLANE_QUOTAS, setting QUOTAS_DEFAULT)."
+)
 RATE_HELP = (
     "Requests of the {} class, e.g. '100/second' or '5 per 10 seconds'; empty: the global "
-    "default (QUOTAS_RATE_LIMITS)."
+    "default (environment variable CONTROLPLANE_RATE_LIMITS, setting QUOTAS_RATE_LIMITS). "
+    "Enforced only with CONTROLPLANE_REDIS_URL set."
 )
 
 
@@ -50,11 +56,12 @@ class TenantLimits(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "tenant limits"
+        # "The tenant limits override “acme” was added successfully."
+        verbose_name = "tenant limits override"
         verbose_name_plural = "tenant limits"
         constraints = [
             models.UniqueConstraint(fields=["tenant_id"], name="quotas_limits_one_per_tenant")
         ]
 
     def __str__(self):
-        return f"limits of {self.tenant_id}"
+        return self.tenant_id

@@ -1,14 +1,26 @@
 """``tenant_usage``: a tenant's usage against its limits, for ``manage.py tenantlimits show``, the
-admin and the operators' tenant overview."""
+admin and the operators' tenant overview; ``rates_enforced`` / ``RATES_NOT_ENFORCED``: whether rate
+limits apply at all (they need a Redis), and the words that say they do not."""
 
 from dataclasses import dataclass
 
 from controlplane.api.operations import OperationClass
 from tenancy.context import tenant_context
 
+from .conf import get_setting
 from .limits import TENANT, quota_limit, rate_limit
 from .rates import describe
 from .resources import Resource, counted_rows
+
+RATES_NOT_ENFORCED = (
+    "Rate limits are not enforced: no Redis is configured (CONTROLPLANE_REDIS_URL, setting "
+    "QUOTAS_REDIS_URL), so no rate applies to any request."
+)
+
+
+def rates_enforced() -> bool:
+    """Whether rate limits apply: only with a Redis URL (``QUOTAS_REDIS_URL``)."""
+    return bool(get_setting("REDIS_URL"))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ dashboards keep working):
 | ``<p>_request_duration_seconds`` | histogram | the same (buckets 5 ms .. 60 s, a superset of the reference's) |
 | ``<p>_requests_in_progress`` | gauge (livesum) | ``app_name, method`` |
 | ``<p>_evaluations_total`` | counter | ``decision``: ``allow``, ``deny``, ``steer``, ``observe`` |
-| ``<p>_evaluation_errors_total`` | counter | ``kind``: ``evaluator`` (answered, with evaluator errors), ``failed`` (no verdict) |
+| ``<p>_evaluation_errors_total`` | counter | ``kind``: ``evaluator`` (answered, with evaluator errors), ``failed`` (no verdict); both exposed at 0 from the start |
 | ``<p>_db_pool_connections_in_use`` / ``_connections`` / ``_requests_waiting`` | gauge (livesum) | ``pool_name`` (``telemetry.pool``) |
 | ``<p>_rate_limit_backend_errors_total`` | counter | (none): Redis failures of the rate limiter |
 | ``<p>_quota_refusals_total`` | counter | ``resource`` |
@@ -43,6 +43,7 @@ from .tenants import TenantLabels
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 DECISIONS = ("deny", "steer", "observe")  # strongest first; no match of them: "allow"
+ERROR_KINDS = ("evaluator", "failed")  # exposed at 0 from the start
 REQUEST_LABELS = ("app_name", "method", "path", "status_code")
 SHAPING_SETTINGS = frozenset(
     setting_name(name) for name in ("METRICS_PREFIX", "METRICS_APP_NAME", "TENANT_SERIES")
@@ -91,6 +92,8 @@ class Metrics:
             "Evaluations with evaluator errors (kind=evaluator) or without a verdict (kind=failed).",
             ("kind",), **kw,
         )  # fmt: skip
+        for kind in ERROR_KINDS:
+            self.evaluation_errors.labels(kind)
         self.pool_in_use, self.pool_size, self.pool_waiting = (
             Gauge(
                 f"{prefix}_db_pool_{name}", text, ("pool_name",), multiprocess_mode="livesum", **kw

@@ -16,19 +16,24 @@ still deletes them).
 
 Import checks the whole document before writing anything: the format, every tenant id (the
 document's, ``--as``, each row's ``tenant_id``, which must all agree), that every model is a tenant
-model, and that every tenant foreign key names a row of the document (a row's parent is of the same
-tenant). It refuses a target tenant that already owns rows of the exported models (its keys and
-other ``tenant_transfer = False`` rows may exist: an operator can prepare them first). Rows get new primary keys (foreign keys
-are remapped), keep their other values (timestamps included) and are written in one transaction
-inside the target tenant, so stamping checks and row-level security apply; any failure writes
-nothing. Ids inside JSON payloads (an event's ``control_id``, a version's snapshot) are history
-and are kept as exported.
+model, that every field is one of the model's, that every tenant foreign key names a row of the
+document (a row's parent is of the same tenant), and each row's values as the admin checks them
+(the model's ``full_clean``: field validators and the model's ``clean``, e.g. an agent's steps as
+initAgent takes them, a control's definition parsed with the library's models). It refuses a
+target tenant that already owns rows of the exported models (its keys and other
+``tenant_transfer = False`` rows may exist: an operator can prepare them first). Rows get new
+primary keys (foreign keys are remapped), keep their other values (timestamps included) and are
+written in one transaction inside the target tenant, so stamping checks and row-level security
+apply; any failure writes nothing. Ids inside JSON payloads (an event's ``control_id``, a
+version's snapshot) are history and are kept as exported.
 """
 
+import re
 from collections import defaultdict
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
@@ -92,9 +97,31 @@ def _check_header(document) -> str:
         raise TenantImportError(f"The export's tenant_id is invalid: {exc}") from exc
 
 
+def _serialized_fields(model) -> set[str]:
+    """The names a serialized row of ``model`` may carry in ``fields`` (what ``dumpdata`` writes)."""
+    fields = {field.name for field in model._meta.concrete_fields if field.serialize}
+    return fields | {
+        field.name
+        for field in model._meta.many_to_many
+        if field.serialize and field.remote_field.through._meta.auto_created
+    }
+
+
+def _check_fields(index: int, row: dict, model) -> None:
+    unknown = sorted(set(row["fields"]) - _serialized_fields(model))
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        noun = "field" if len(unknown) == 1 else "fields"
+        raise TenantImportError(
+            f"{_describe(index, row)}: unknown {noun} {names} ({model._meta.label_lower} has no "
+            f"such {noun})."
+        )
+
+
 def _check_rows(document: dict, source: str) -> dict:
     """``{model: [(index, row), ...]}``; raises ``TenantImportError`` for a row that is not a tenant
-    model's, belongs to another tenant, or references a row outside the document."""
+    model's, has a field its model does not have, belongs to another tenant, or references a row
+    outside the document."""
     by_model, pks = defaultdict(list), defaultdict(set)
     for index, row in enumerate(document["rows"]):
         if not isinstance(row, dict) or not isinstance(row.get("fields"), dict):
@@ -107,6 +134,7 @@ def _check_rows(document: dict, source: str) -> dict:
             raise TenantImportError(f"{_describe(index, row)}: not a tenant model.")
         if not transferable(model):
             raise TenantImportError(f"{_describe(index, row)}: its rows are never imported.")
+        _check_fields(index, row, model)
         if row["fields"].get("tenant_id") != source:
             raise TenantImportError(
                 f"{_describe(index, row)} belongs to tenant {row['fields'].get('tenant_id')!r}, "
@@ -127,6 +155,41 @@ def _check_rows(document: dict, source: str) -> dict:
     return by_model
 
 
+def _problems(exc: ValidationError) -> str:
+    """``full_clean``'s errors as one line, each after its field unless it names it already:
+    ``"name: ...; steps: ..."``."""
+    return "; ".join(
+        message
+        if field == NON_FIELD_ERRORS or re.match(rf"{re.escape(field)}\b", message)
+        else f"{field}: {message}"
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    )
+
+
+def _prepare(model, rows) -> list:
+    """``[(index, row, unsaved instance)]``: each row deserialized and checked as the admin checks
+    a form's row (``full_clean``: field validators, the model's ``clean``); tenant foreign keys
+    were checked against the document, uniqueness is the database's at insert. Raises
+    ``TenantImportError`` naming the row."""
+    excluded = [field.name for field in tenant_foreign_keys(model)]
+    prepared = []
+    for index, row in rows:
+        try:
+            (deserialized,) = serializers.deserialize("python", [row])
+        except DeserializationError as exc:
+            raise TenantImportError(f"{_describe(index, row)}: {exc}") from exc
+        obj = deserialized.object
+        try:
+            obj.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise TenantImportError(
+                f"{_describe(index, row)} is not valid: {_problems(exc)}"
+            ) from exc
+        prepared.append((index, row, obj))
+    return prepared
+
+
 def _refuse_occupied(target: str) -> None:
     existing = {
         label: count
@@ -142,15 +205,11 @@ def _refuse_occupied(target: str) -> None:
         )
 
 
-def _insert(model, rows, target: str, new_pks: dict) -> int:
-    """Insert ``rows`` of ``model`` with new primary keys; self references are set afterwards."""
+def _insert(model, prepared, target: str, new_pks: dict) -> int:
+    """Insert the ``prepared`` rows of ``model`` with new primary keys; self references are set
+    afterwards."""
     later = []
-    for index, row in rows:
-        try:
-            (deserialized,) = serializers.deserialize("python", [row])
-        except DeserializationError as exc:
-            raise TenantImportError(f"{_describe(index, row)}: {exc}") from exc
-        obj = deserialized.object
+    for _, _, obj in prepared:
         obj.tenant_id = target
         for field in tenant_foreign_keys(model):
             old = getattr(obj, field.attname)
@@ -167,7 +226,7 @@ def _insert(model, rows, target: str, new_pks: dict) -> int:
         new_pks[model][old_pk] = obj.pk
     for obj, field, old in later:
         model.objects.filter(pk=obj.pk).update(**{field.attname: new_pks[model][old]})
-    return len(rows)
+    return len(prepared)
 
 
 def tenant_import(document, *, as_tenant: str | None = None) -> tuple[str, dict[str, int]]:
@@ -180,13 +239,15 @@ def tenant_import(document, *, as_tenant: str | None = None) -> tuple[str, dict[
     except InvalidTenantId as exc:
         raise TenantImportError(f"--as: {exc}") from exc
     by_model = _check_rows(document, source)
+    with tenant_context(target):
+        prepared = {model: _prepare(model, rows) for model, rows in by_model.items()}
     _refuse_occupied(target)
     written: dict[str, int] = {}
     new_pks: dict = defaultdict(dict)
     try:
         with transaction.atomic(), tenant_context(target):
             for model in [m for m in models_parents_first() if m in by_model]:
-                written[model._meta.label_lower] = _insert(model, by_model[model], target, new_pks)
+                written[model._meta.label_lower] = _insert(model, prepared[model], target, new_pks)
     except (DatabaseError, TenancyError, ValueError) as exc:
         if isinstance(exc, TenantImportError):
             raise

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from ..exceptions import InvalidTenantId
+from ..introspection import tenant_foreign_keys
 from ..inventory import known_tenants
 from ..validators import TENANT_ID_ALLOWED, TENANT_ID_MAX_LENGTH, validate_tenant_id
 
@@ -37,6 +38,29 @@ class TenantChoiceForm(forms.Form):
             return validate_tenant_id(value)
         except InvalidTenantId as exc:
             raise forms.ValidationError(str(exc), code="invalid_tenant_id") from exc
+
+
+def _choices_of(admin_options, request, parent=None) -> list:
+    """The tenant models an admin's (or an inline's) add form offers as choices: its editable
+    tenant foreign keys (not the one to ``parent``, an inline's own row)."""
+    readonly = set(admin_options.get_readonly_fields(request))
+    shown = set(admin_options.fields) if admin_options.fields else None
+    return [
+        field.related_model
+        for field in tenant_foreign_keys(admin_options.model)
+        if field.name not in readonly
+        and (shown is None or field.name in shown)
+        and field.related_model is not parent
+    ]
+
+
+def tenant_choices(model_admin, request) -> list[str]:
+    """The plural names of the tenant models the add form offers, in form order (``["policies",
+    "controls"]`` for an agent, ``[]`` for an API key): what the chooser says is the tenant's."""
+    models = _choices_of(model_admin, request)
+    for inline in model_admin.get_inline_instances(request):
+        models += _choices_of(inline, request, parent=model_admin.model)
+    return list(dict.fromkeys(str(model._meta.verbose_name_plural) for model in models))
 
 
 def add_in_tenant_url(model_admin, request, tenant_id: str) -> str:
@@ -69,6 +93,7 @@ def choose_tenant_view(model_admin, request):
         "opts": opts,
         "form": form,
         "choose_field": CHOOSE_FIELD,
+        "choices": ", ".join(tenant_choices(model_admin, request)),
         "tenants": [
             (tenant, add_in_tenant_url(model_admin, request, tenant)) for tenant in tenants
         ],

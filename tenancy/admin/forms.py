@@ -9,6 +9,9 @@ as an ``IntegrityError``. This form runs each of them itself, with Django's own
 about: "A control named “block-secret” already exists in tenant “acme”." instead of "Constraint
 “policies_control_tenant_name_active_uniq” is violated.".
 
+A field whose input failed keeps only its own errors: the model's ``clean`` would judge the stored
+value still on the instance (a corrupted row saved unchanged would list each problem twice).
+
 Use it (or a subclass) as the ``form`` of every tenant admin and inline; ``TenantAdminMixin`` and
 ``TenantInlineMixin`` do.
 """
@@ -44,6 +47,18 @@ def duplicate_message(instance, fields: tuple[str, ...]) -> str:
 
 class TenantModelForm(forms.ModelForm):
     """A ``ModelForm`` for a tenant model whose uniqueness checks run inside the row's tenant."""
+
+    def _post_clean(self):
+        """``ModelForm._post_clean`` (the model's ``full_clean``), keeping only the form's own
+        errors for a field whose input already failed: the instance still holds the stored value
+        there, and the model's ``clean`` would report that value's problems, not the input's (a
+        corrupted row saved unchanged would list each problem twice)."""
+        failed = {
+            name: len(errors) for name, errors in self.errors.items() if name != NON_FIELD_ERRORS
+        }
+        super()._post_clean()
+        for name, count in failed.items():
+            del self._errors[name].data[count:]
 
     def validate_unique(self):
         super().validate_unique()

@@ -1,11 +1,16 @@
 """The admin validates like the API, in words that name the field; JSON is shown indented."""
 
+import html
 import json
+import re
 
 import pytest
 
 from agents.models import Agent
+from policies.admin import EXAMPLE_DEFINITION
 from policies.models import Control, ControlVersion
+from policies.services.controls import control_data_prepare
+from tenancy.context import tenant_context
 from tests.admin.admin_helpers import agent_form, form_errors
 from tests.factories import REGEX_DENY, make_agent, make_control, soft_delete
 
@@ -95,9 +100,44 @@ def test_a_valid_control_is_stored_as_the_api_stores_it_with_a_version(operator)
     ]
 
 
-def test_invalid_json_text_is_a_field_error(operator):
-    response = operator.post(CONTROL_ADD, control_form(data='{"execution": '))
-    assert form_errors(response) == {"data": ["Enter a valid JSON."]}
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"execution": ', "Enter valid JSON: Expecting value: line 1 column 15."),
+        (
+            '{\n  "execution": "server"\n  "enabled": true\n}',
+            "Enter valid JSON: Expecting ',' delimiter: line 3 column 3.",
+        ),
+        (
+            "{'a': 1}",
+            "Enter valid JSON: Expecting property name enclosed in double quotes: line 1 column 2.",
+        ),
+    ],
+)
+def test_invalid_json_text_is_a_field_error_that_says_where(operator, text, message):
+    response = operator.post(CONTROL_ADD, control_form(data=text))
+    assert form_errors(response) == {"data": [message]}
+    assert Control.all_tenants.count() == 0
+
+
+def test_a_new_controls_data_starts_empty_with_a_valid_example(operator):
+    page = operator.get(CONTROL_ADD).content.decode()
+    textarea = re.search(
+        r'<div class="json-editor-wrap"><textarea ([^>]*)>([^<]*)</textarea></div>', page
+    )
+    attrs, text = textarea.groups()
+    assert text == "\n"  # Django's textarea template starts with a newline; no "null"
+    placeholder = html.unescape(re.search(r'placeholder="([^"]*)"', attrs)[1])
+    assert json.loads(placeholder) == EXAMPLE_DEFINITION
+    assert 'rows="28"' in attrs  # as tall as the example
+    with tenant_context("acme"):
+        assert control_data_prepare(EXAMPLE_DEFINITION) == EXAMPLE_DEFINITION
+    assert form_errors(operator.post(CONTROL_ADD, control_form(data=""))) == {
+        "data": ["This field is required."]
+    }
+    response = operator.post(CONTROL_ADD, control_form(data=placeholder))
+    assert response.status_code == 302
+    assert Control.all_tenants.get().data == EXAMPLE_DEFINITION
 
 
 @pytest.mark.parametrize(
@@ -155,3 +195,53 @@ def test_json_fields_are_shown_indented_in_a_json_editor(operator):
     )
     assert 'data-json-editor="1"' in page
     assert "/static/controlplane/json_editor.js" in page
+
+
+def test_an_empty_json_value_is_an_empty_editor_not_null(operator):
+    agent = make_agent("acme", metadata=None)
+    page = operator.get(f"/admin/agents/agent/{agent.pk}/change/").content.decode()
+    assert re.search(r'name="metadata"[^>]*>\n</textarea>', page)
+    response = operator.post(
+        f"/admin/agents/agent/{agent.pk}/change/", agent_form(agent.name, metadata="")
+    )
+    assert response.status_code == 302
+    assert Agent.all_tenants.get().metadata is None
+
+
+def corrupt(model, obj, **values):
+    """Store ``values`` on ``obj`` past every check (as an old import or raw SQL could)."""
+    model.all_tenants.filter(pk=obj.pk).update(**values)
+
+
+def test_saving_a_corrupted_control_unchanged_lists_each_problem_once(operator):
+    control = make_control("acme", "block-secret")
+    corrupt(Control, control, data={"execution": "server"})
+    response = operator.post(
+        f"/admin/policies/control/{control.pk}/change/",
+        control_form(data='{"execution": "server"}'),
+    )
+    assert form_errors(response) == {
+        "data": ["condition: Field required", "action: Field required"]
+    }
+
+
+def test_invalid_json_over_a_corrupted_control_reports_the_input_not_the_stored_value(operator):
+    control = make_control("acme", "block-secret")
+    corrupt(Control, control, data={"execution": "server"})
+    response = operator.post(
+        f"/admin/policies/control/{control.pk}/change/", control_form(data='{"execution": ')
+    )
+    assert form_errors(response) == {
+        "data": ["Enter valid JSON: Expecting value: line 1 column 15."]
+    }
+
+
+def test_invalid_json_over_corrupted_steps_reports_the_input_only(operator):
+    agent = make_agent("acme", "support-bot-01")
+    corrupt(Agent, agent, steps="notalist")
+    response = operator.post(
+        f"/admin/agents/agent/{agent.pk}/change/", agent_form("support-bot-01", steps="[1,")
+    )
+    assert form_errors(response) == {
+        "steps": ["Enter valid JSON: Expecting value: line 1 column 4."]
+    }

@@ -163,3 +163,42 @@ def test_binding_admin_adds_in_the_chosen_tenant_with_its_controls_only(operator
         "env/prod → bound (acme)"
         in operator.get("/admin/policies/controlbinding/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "note"),
+    [
+        (
+            "/admin/agents/agent/add/",
+            "the agent form that follows belongs to it, and every choice it offers (policies, "
+            "controls) is that tenant's.",
+        ),
+        (
+            "/admin/policies/policy/add/",
+            "the policy form that follows belongs to it, and every choice it offers (controls) "
+            "is that tenant's.",
+        ),
+        (
+            "/admin/agents/agentpolicy/add/",
+            "the agent policy form that follows belongs to it, and every choice it offers "
+            "(agents, policies) is that tenant's.",
+        ),
+        (
+            "/admin/policies/controlbinding/add/",
+            "the control binding form that follows belongs to it, and every choice it offers "
+            "(controls) is that tenant's.",
+        ),
+        ("/admin/policies/control/add/", "the control form that follows belongs to it."),
+        ("/admin/credentials/apikey/add/", "the API key form that follows belongs to it."),
+        (
+            "/admin/quotas/tenantlimits/add/",
+            "the tenant limits override form that follows belongs to it.",
+        ),
+    ],
+)
+def test_the_chooser_names_only_the_choices_the_form_offers(operator, url, note):
+    page = operator.get(url).content.decode()
+    assert (
+        '<p id="tenancy-choose-note">Every row belongs to one tenant. Choose the tenant first: '
+        f"{note}</p>"
+    ) in page

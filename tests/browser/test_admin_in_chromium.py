@@ -7,7 +7,9 @@ The database is read only before the browser starts and after it closes: Playwri
 runs an event loop in this thread, where Django refuses ORM calls.
 """
 
+import json
 import shutil
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from agents.models import Agent, AgentPolicy
+from policies.admin import EXAMPLE_DEFINITION
+from policies.models import Control
 from tests.factories import make_control, make_policy
 from tests.tenancy.lifecycle_helpers import make_event
 
@@ -69,8 +73,9 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_add_an_agent_in_tenant_a_and_link_as_policy(live_server, seeded, chromium_path, tmp_path):
-    base = live_server.url
+@contextmanager
+def operator_page(live_server, chromium_path, tmp_path):
+    """A Chromium page logged in to the admin as ``operator``; closed afterwards."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
@@ -81,11 +86,18 @@ def test_add_an_agent_in_tenant_a_and_link_as_policy(live_server, seeded, chromi
         )
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.goto(f"{base}/admin/login/?next=/admin/")
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
         page.fill("#id_username", "operator")
         page.fill("#id_password", "pw")
         page.click("input[type=submit]")
         expect(page.locator("#operators-tenants")).to_be_visible()
+        yield page
+        context.close()
+
+
+def test_add_an_agent_in_tenant_a_and_link_as_policy(live_server, seeded, chromium_path, tmp_path):
+    base = live_server.url
+    with operator_page(live_server, chromium_path, tmp_path) as page:
         shoot(page, "01-admin-index")
 
         page.goto(f"{base}/admin/agents/agent/add/")
@@ -142,7 +154,6 @@ def test_add_an_agent_in_tenant_a_and_link_as_policy(live_server, seeded, chromi
             "A policy named “baseline” already exists in tenant “acme”."
         )
         shoot(page, "11-policy-duplicate")
-        context.close()
 
     agent = Agent.all_tenants.get(name="browser-agent-01")
     assert (agent.tenant_id, agent.metadata) == ("acme", {"team": "support", "tier": 1})
@@ -150,3 +161,33 @@ def test_add_an_agent_in_tenant_a_and_link_as_policy(live_server, seeded, chromi
         ("acme", "browser-agent-01", seeded.pk)
     ]
     assert shutil.which(CHROMIUM)
+
+
+def test_the_json_editor_keeps_its_size_and_offers_the_example(
+    live_server, seeded, chromium_path, tmp_path
+):
+    """The status line sits below the text area, which keeps its width as the message grows; a
+    new control's empty Data offers the example as a start."""
+    with operator_page(live_server, chromium_path, tmp_path) as page:
+        page.goto(f"{live_server.url}/admin/policies/control/add/acme/")
+        data = page.locator("#id_data")
+        status = page.locator("#id_data + .json-editor-status")
+        expect(status.locator("span")).to_have_text("Empty: a value is required.")
+        expect(status.locator("button", has_text="Format JSON")).to_be_hidden()
+        before = data.bounding_box()
+        data.fill('{"execution": "server",,, "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}')
+        expect(status).to_have_class("json-editor-status invalid")
+        after, line = data.bounding_box(), status.bounding_box()
+        shoot(page, "12-json-editor-invalid")
+        assert (after["x"], after["width"]) == (before["x"], before["width"])
+        assert line["y"] >= after["y"] + after["height"]
+        data.fill("")
+        status.locator("button", has_text="Start from the example").click()
+        expect(status.locator("span")).to_have_text("Valid JSON.")
+        example = data.input_value()
+        page.fill("#id_name", "from-the-example")
+        page.click("input[name=_save]")
+        expect(page.locator("ul.messagelist")).to_contain_text("from-the-example (acme)")
+        shoot(page, "13-control-from-the-example")
+    assert json.loads(example) == EXAMPLE_DEFINITION
+    assert Control.all_tenants.get(name="from-the-example").data == EXAMPLE_DEFINITION

@@ -185,8 +185,8 @@ def test_operators_issue_a_tenants_first_key_in_the_admin_in_api_key_mode(
         "/admin/credentials/apikey/add/",
         {"tenant_id": "acme", "name": "", "role": "admin", "expires_at_0": "", "expires_at_1": ""},
     )
-    assert response.status_code == 200
-    secret = response.context["secret"]
+    assert response.status_code == 302
+    secret = operator.get(response["Location"]).context["secret"]
     assert api.with_key(secret).get("/api/v1/agents").status_code == 200
     assert list(ApiKey.all_tenants.values_list("tenant_id", "role")) == [("acme", "admin")]
 

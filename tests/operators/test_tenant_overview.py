@@ -95,6 +95,7 @@ def test_tenant_page_shows_its_counts_events_and_chart_and_nothing_of_another(
 def test_tenant_page_shows_its_quotas_and_rates_in_force(operator, two_tenants, settings):
     settings.QUOTAS_DEFAULT = {"agents": 2, "controls": 100}
     settings.QUOTAS_RATE_LIMITS = {"read": "20/second"}
+    settings.QUOTAS_REDIS_URL = "redis://127.0.0.1:6379/14"
     with tenant_context("acme"):
         TenantLimits.objects.create(max_controls=5, runtime_rate="100/second")
     response = operator.get("/admin/tenants/acme/")
@@ -111,6 +112,18 @@ def test_tenant_page_shows_its_quotas_and_rates_in_force(operator, two_tenants, 
         {"operation_class": "write", "rate": "unlimited"},
     ]
     assert '<tr data-quota="agents" class="at-limit">' in response.content.decode()
+    assert overview["rates_note"] is None
+    assert 'id="rates-not-enforced"' not in response.content.decode()
+
+
+def test_tenant_page_says_when_rates_are_not_enforced(operator, two_tenants, settings):
+    settings.QUOTAS_REDIS_URL = None
+    page = operator.get("/admin/tenants/acme/").content.decode()
+    assert (
+        '<tr id="rates-not-enforced"><td colspan="3">Rate limits are not enforced: no Redis is '
+        "configured (CONTROLPLANE_REDIS_URL, setting QUOTAS_REDIS_URL), so no rate applies to "
+        "any request.</td></tr>" in page
+    )
 
 
 def test_the_chart_stacks_matches_non_matches_and_errors_per_bucket(two_tenants):
@@ -137,10 +150,50 @@ def test_a_tenant_without_events_says_so(operator):
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/tenants/not%20a%20tenant/", "/admin/tenants/acme/?range=2y"]
+    ("url", "reason"),
+    [
+        (
+            "/admin/tenants/bad%20id!/",
+            "Not a tenant id: Tenant id may only contain letters, digits, &#x27;.&#x27;, "
+            "&#x27;_&#x27;, &#x27;:&#x27; and &#x27;-&#x27;.",
+        ),
+        ("/admin/agents/agent/add/bad%20id!/", "Tenant id may only contain letters"),
+        ("/admin/no-such-page/", None),
+    ],
 )
-def test_malformed_tenant_or_range_is_404(operator, url):
-    assert operator.get(url).status_code == 404
+def test_admin_pages_not_found_are_the_admins_html_404_not_the_apis_json(operator, url, reason):
+    response = operator.get(url)
+    assert (response.status_code, response["Content-Type"]) == (404, "text/html; charset=utf-8")
+    page = response.content.decode()
+    assert f"<p>The admin has no page at <code>{response.wsgi_request.path}</code>.</p>" in page
+    assert "Control plane administration" in page
+    if reason is None:
+        assert 'id="not-found-reason"' not in page
+    else:
+        assert f'<p id="not-found-reason">{reason}' in page
+
+
+def test_an_unknown_range_shows_the_default_one_and_names_the_ranges(operator, two_tenants):
+    response = operator.get("/admin/tenants/acme/?range=bogus")
+    assert response.status_code == 200
+    assert response.context["overview"]["time_range"] == "24h"
+    assert [str(message) for message in response.context["messages"]] == [
+        "Unknown range “bogus”: showing the last 24h. The ranges are 1m, 5m, 15m, 1h, 24h, 7d, "
+        "30d, 180d, 365d."
+    ]
+
+
+def test_a_tenant_without_rows_says_so(operator, two_tenants):
+    page = operator.get("/admin/tenants/acmee/").content.decode()
+    assert (
+        '<p id="tenant-without-rows">Tenant “acmee” owns no rows: is the tenant id mistyped? '
+        '<a href="/admin/tenants/">Tenants</a> lists every tenant that owns rows.</p>'
+    ) in page
+    assert 'id="tenant-without-rows"' not in operator.get("/admin/tenants/acme/").content.decode()
+
+
+def test_view_site_leads_to_the_api_documentation(operator):
+    assert '<a href="/api/docs/">View site</a>' in operator.get("/admin/").content.decode()
 
 
 def test_the_range_chooses_the_charts_window(operator, two_tenants):

@@ -43,7 +43,17 @@ def test_evaluations_are_counted_by_decision(api, scrape):
         ("observe",): 1.0,
         ("allow",): 2.0,
     }
-    assert result.series(f"{PREFIX}_evaluation_errors_total", "kind") == {}
+    assert result.series(f"{PREFIX}_evaluation_errors_total", "kind") == {
+        ("evaluator",): 0.0,
+        ("failed",): 0.0,
+    }
+
+
+def test_evaluation_error_kinds_are_exposed_at_zero_before_any_evaluation(scrape):
+    assert scrape().series(f"{PREFIX}_evaluation_errors_total", "kind") == {
+        ("evaluator",): 0.0,
+        ("failed",): 0.0,
+    }
 
 
 def test_evaluator_errors_and_evaluations_without_a_verdict_are_errors(api, client, scrape):

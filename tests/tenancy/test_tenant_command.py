@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from agents.models import Agent
 from tenancy.context import get_current_tenant_id
+from tenancy.management.commands.tenant_command import Command as TenantCommand
 from tests.factories import make_agent
 from tests.tenancy.lifecycle_helpers import run_command
 
@@ -87,3 +88,10 @@ def test_dumpdata_without_a_tenant_names_the_way_out():
     assert "`manage.py tenant_command <tenant id> <command> [args]`" in message
     assert "`manage.py tenant export <tenant id>`" in message
     assert "`dumpdata --all`" in message
+
+
+def test_the_usage_line_shows_the_inner_arguments_as_optional():
+    parser = TenantCommand().create_parser("manage.py", "tenant_command")
+    assert parser.format_usage() == (
+        "usage: manage.py tenant_command [options] tenant_id command_name [command_args ...]\n"
+    )

@@ -138,6 +138,64 @@ def test_inconsistent_exports_are_refused_naming_the_row(acme_export, tmp_path, 
     assert tenant_row_counts() == {}
 
 
+def first_row(document, model: str) -> dict:
+    return next(row for row in document["rows"] if row["model"] == model)
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "message"),
+    [
+        (
+            "policies.control",
+            {"bogus_field": 1},
+            "rows[{index}] (policies.control pk {pk}): unknown field 'bogus_field' "
+            "(policies.control has no such field).",
+        ),
+        (
+            "agents.agent",
+            {"bogus_field": 1, "versions": []},
+            "rows[{index}] (agents.agent pk {pk}): unknown fields 'bogus_field', 'versions' "
+            "(agents.agent has no such fields).",
+        ),
+        (
+            "agents.agent",
+            {"steps": "notalist"},
+            "rows[{index}] (agents.agent pk {pk}) is not valid: steps: Input should be a valid "
+            "list",
+        ),
+        (
+            "agents.agent",
+            {"name": "Support Bot 01"},
+            "rows[{index}] (agents.agent pk {pk}) is not valid: name: agent_name may only "
+            "contain lowercase letters, digits, ':', '_' or '-'",
+        ),
+        (
+            "policies.control",
+            {"data": {"execution": "server"}},
+            "rows[{index}] (policies.control pk {pk}) is not valid: data: condition: Field "
+            "required; data: action: Field required",
+        ),
+        (
+            "policies.control",
+            {"data": "garbage"},
+            "rows[{index}] (policies.control pk {pk}) is not valid: data: definition: Input "
+            "should be a valid dictionary or instance of ControlDefinition",
+        ),
+    ],
+)
+def test_rows_are_checked_as_the_admin_checks_them_and_nothing_is_written(
+    acme_export, tmp_path, model, fields, message
+):
+    _, document, _ = acme_export
+    row = first_row(document, model)
+    row["fields"].update(fields)
+    index = document["rows"].index(row)
+    with pytest.raises(CommandError) as raised:
+        run_import(write(tmp_path, document), "--as", "initech")
+    assert str(raised.value) == message.format(index=index, pk=row["pk"])
+    assert "initech" not in tenant_row_counts()
+
+
 def test_models_that_opt_out_are_neither_exported_nor_imported(acme_export, tmp_path, monkeypatch):
     """A credentials model sets ``tenant_transfer = False``: a copied secret would open two
     tenants."""

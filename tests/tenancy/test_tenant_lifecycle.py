@@ -6,7 +6,10 @@ import pytest
 from django.core.management import CommandError
 
 from agents.models import Agent
+from credentials.services import api_key_create
 from policies.models import Control
+from quotas.models import TenantLimits
+from tenancy.context import tenant_context
 from tenancy.inventory import tenant_row_counts
 from tenancy.querysets import TenantQuerySet
 from tenancy.schema import tenant_models
@@ -75,22 +78,59 @@ def test_export_to_a_file_reports_the_count(tmp_path):
     assert json.loads(target.read_text())["counts"] == ACME_COUNTS
 
 
+def test_export_to_a_missing_directory_is_a_command_error(tmp_path):
+    populate_acme()
+    target = tmp_path / "missing" / "acme.json"
+    with pytest.raises(CommandError) as raised:
+        run("export", "acme", "-o", str(target))
+    assert str(raised.value) == f"Cannot write {target}: No such file or directory."
+    assert raised.value.returncode == 1
+
+
+def test_export_of_a_tenant_without_rows_is_refused_as_a_likely_typo(tmp_path):
+    populate_acme()
+    target = tmp_path / "acmee.json"
+    with pytest.raises(CommandError) as raised:
+        run("export", "acmee", "-o", str(target))
+    assert str(raised.value) == (
+        "Tenant 'acmee' has no rows: is the tenant id mistyped? `tenant list` shows the tenants "
+        "that own rows."
+    )
+    assert raised.value.returncode == 1
+    assert not target.exists()
+
+
+def test_export_of_a_tenant_with_only_rows_that_never_travel_says_so():
+    api_key_create(tenant_id="initech", role="runtime")
+    with tenant_context("initech"):
+        TenantLimits.objects.create(max_agents=5)
+    with pytest.raises(CommandError) as raised:
+        run("export", "initech")
+    assert str(raised.value) == (
+        "Tenant 'initech' has no rows to export: it has only rows that exports leave out "
+        "(credentials.apikey 1, quotas.tenantlimits 1)."
+    )
+
+
 def test_export_of_a_malformed_tenant_id_is_refused():
     with pytest.raises(CommandError, match="Tenant id may only contain"):
         run("export", "not a tenant")
 
 
-def test_purge_without_yes_refuses_and_deletes_nothing():
+def test_purge_without_yes_is_a_dry_run_that_says_what_it_would_delete():
     populate_acme()
-    with pytest.raises(CommandError) as raised:
-        run("purge", "acme")
-    assert str(raised.value) == (
-        "This deletes every row of tenant 'acme' (10 rows: agents.agent 1, agents.agentpolicy 1, "
-        "agents.agentcontrol 1, policies.control 2, policies.controlversion 1, "
-        "policies.policy 1, policies.policycontrol 1, policies.controlbinding 1, "
-        "observability.controlexecutionevent 1). Run again with --yes to delete them."
+    assert run("purge", "acme") == (
+        "Dry run: purging tenant 'acme' would delete 10 rows (agents.agent 1, "
+        "agents.agentpolicy 1, agents.agentcontrol 1, policies.control 2, "
+        "policies.controlversion 1, policies.policy 1, policies.policycontrol 1, "
+        "policies.controlbinding 1, observability.controlexecutionevent 1). Nothing was "
+        "deleted; run again with --yes to delete them.\n"
     )
     assert tenant_row_counts()["acme"] == ACME_COUNTS
+
+
+def test_purge_dry_run_of_a_tenant_without_rows_says_so():
+    assert run("purge", "acme") == "Dry run: tenant 'acme' has no rows; nothing to delete.\n"
 
 
 def test_purge_deletes_every_row_of_the_tenant_only_and_reports_counts():

@@ -1,7 +1,14 @@
 // The admin's JSON editor (controlplane/admin_json.py): says whether the text is JSON as it is typed,
-// and formats it on request. The server checks again; this only saves a round trip.
+// formats it on request, and offers the placeholder (an example) as a start while the area is empty.
+// The server checks again; this only saves a round trip.
 "use strict";
 (function () {
+    function button(text) {
+        const element = document.createElement("button");
+        element.type = "button";
+        element.textContent = text;
+        return element;
+    }
     function attach(area) {
         if (area.dataset.jsonEditorReady) { return; }
         area.dataset.jsonEditorReady = "1";
@@ -9,28 +16,31 @@
         status.className = "json-editor-status";
         status.setAttribute("aria-live", "polite");
         const message = document.createElement("span");
-        const format = document.createElement("button");
-        format.type = "button";
-        format.textContent = "Format JSON";
+        const format = button("Format JSON");
+        const example = button("Start from the example");
         status.append(message, format);
+        if (area.placeholder) { status.append(example); }
         area.after(status);
+        function show(text, state) {
+            message.textContent = text;
+            status.className = "json-editor-status " + state;
+        }
         function check() {
             const text = area.value.trim();
+            example.hidden = text !== "";
+            format.hidden = text === "";
             if (!text) {
-                message.textContent = "Empty";
-                status.className = "json-editor-status valid";
+                show(area.required ? "Empty: a value is required." : "Empty.", "valid");
                 area.removeAttribute("aria-invalid");
                 return null;
             }
             try {
                 const value = JSON.parse(text);
-                message.textContent = "Valid JSON";
-                status.className = "json-editor-status valid";
+                show("Valid JSON.", "valid");
                 area.removeAttribute("aria-invalid");
                 return value;
             } catch (error) {
-                message.textContent = "Not valid JSON: " + error.message;
-                status.className = "json-editor-status invalid";
+                show("Not valid JSON: " + error.message, "invalid");
                 area.setAttribute("aria-invalid", "true");
                 return undefined;
             }
@@ -40,6 +50,11 @@
             if (value !== undefined && value !== null) {
                 area.value = JSON.stringify(value, null, 2);
             }
+        });
+        example.addEventListener("click", function () {
+            area.value = area.placeholder;
+            check();
+            area.focus();
         });
         area.addEventListener("input", check);
         check();

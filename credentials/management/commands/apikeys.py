@@ -9,22 +9,27 @@
 
 ``create`` and ``rotate`` print the new secret alone on standard output (so
 ``KEY=$(manage.py apikeys create acme)`` works) and a description on standard error; the secret
-is not stored and cannot be shown again. ``list`` shows active keys (``--all``: revoked and
-expired too). A key is named by its prefix; ``--tenant`` makes the command refuse a key of
-another tenant.
+is not stored and cannot be shown again; an expiry must lie in the future. ``list`` shows active
+keys (``--all``: revoked and expired too). A key is named by its prefix (``cpk_`` and 16 hex
+digits); a whole key given instead is refused without being printed back. ``--tenant`` makes the
+command refuse a key of another tenant.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tenancy.exceptions import InvalidTenantId
+from tenancy.validators import validate_tenant_id
 
+from ...keys import SCHEME, prefix_of
 from ...models import ACTIVE, ApiKey
 from ...roles import ROLES, RUNTIME
 from ...services import IssuedKey, api_key_create, api_key_get, api_key_revoke, api_key_rotate
 
+PREFIX = re.compile(rf"{SCHEME}_[0-9a-f]{{16}}")
 COLUMNS = ("prefix", "tenant", "role", "name", "created", "last used", "expires", "status")
 
 
@@ -53,7 +58,12 @@ class Command(BaseCommand):
             command.add_argument("--tenant", help="Refuse a key of another tenant.")
 
     def handle(self, *args, action, **options):
-        getattr(self, f"handle_{action}")(**options)
+        try:
+            if options.get("tenant") is not None:
+                validate_tenant_id(options["tenant"])
+            getattr(self, f"handle_{action}")(**options)
+        except InvalidTenantId as exc:
+            raise CommandError(str(exc)) from exc
 
     def handle_create(self, *, tenant, role, name, expires_in_days, expires_at, **options):
         try:
@@ -104,6 +114,17 @@ class Command(BaseCommand):
         self._print_issued(issued, f"Revoked {prefix}; created")
 
     def _get(self, prefix: str, tenant: str | None) -> ApiKey:
+        whole = prefix_of(prefix)
+        if whole is not None:
+            raise CommandError(
+                f"That is a whole key, secret included (not repeated here); name the key by its "
+                f"prefix: {whole}."
+            )
+        if not PREFIX.fullmatch(prefix):
+            raise CommandError(
+                f"Not a key prefix (not repeated here): a prefix is {SCHEME}_ and 16 hex digits, as "
+                "`apikeys list` shows."
+            )
         try:
             return api_key_get(prefix, tenant_id=tenant)
         except ApiKey.DoesNotExist:
@@ -121,7 +142,13 @@ class Command(BaseCommand):
             value = datetime.fromisoformat(at)
         except ValueError as exc:
             raise CommandError(f"--expires-at: {exc}") from exc
-        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+        value = value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+        if value <= timezone.now():
+            raise CommandError(
+                f"--expires-at must be in the future ({_when(value.astimezone(UTC))} UTC has "
+                "passed)."
+            )
+        return value
 
     def _print_issued(self, issued: IssuedKey, verb: str) -> None:
         key = issued.api_key

@@ -10,7 +10,8 @@
 
 Quotas are integers >= 0; rates use the ``limits`` notation (``100/second``, ``5 per 10
 seconds``, ``600/minute``); ``default`` removes one override. Other processes apply a change
-within ``QUOTAS_CACHE_SECONDS``.
+within ``QUOTAS_CACHE_SECONDS``. ``show`` and ``set`` say when rate limits are not enforced (no
+Redis: ``CONTROLPLANE_REDIS_URL``).
 """
 
 from django.core.exceptions import ValidationError
@@ -21,13 +22,30 @@ from tenancy.exceptions import InvalidTenantId
 from ...limits import OVERRIDE_FIELDS
 from ...models import TenantLimits
 from ...services import tenant_limits_clear, tenant_limits_set
-from ...usage import format_limit, tenant_rates, tenant_usage
+from ...usage import (
+    RATES_NOT_ENFORCED,
+    format_limit,
+    rates_enforced,
+    tenant_rates,
+    tenant_usage,
+)
 
 DEFAULT = "default"
 
 
 def _option(field: str) -> str:
     return "--" + field.replace("_", "-")
+
+
+def _problems(exc: ValidationError) -> str:
+    """A model's validation errors as the options that caused them: ``--read-rate: ...``."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    return " ".join(
+        f"{_option(field)}: {message}"
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    )
 
 
 class Command(BaseCommand):
@@ -50,8 +68,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             getattr(self, f"handle_{action}")(**options)
-        except (InvalidTenantId, ValidationError, KeyError) as exc:
-            raise CommandError(str(exc)) from exc
+        except ValidationError as exc:
+            raise CommandError(_problems(exc)) from exc
+        except (InvalidTenantId, KeyError) as exc:
+            raise CommandError(exc.args[0] if exc.args else str(exc)) from exc
 
     def handle_show(self, *, tenant, **options):
         self.stdout.write(f"{'limit':<18} {'used':>8}  in force")
@@ -61,6 +81,8 @@ class Command(BaseCommand):
         for rate in tenant_rates(tenant):
             limit = format_limit(rate.rate, rate.source)
             self.stdout.write(f"{rate.operation_class + '_rate':<18} {'-':>8}  {limit}")
+        if not rates_enforced():
+            self.stdout.write(RATES_NOT_ENFORCED)
 
     def handle_set(self, *, tenant, **options):
         changes = {}
@@ -71,7 +93,7 @@ class Command(BaseCommand):
             if value == DEFAULT:
                 changes[field] = None
             elif field.startswith("max_"):
-                if not value.isdigit():
+                if not (value.isascii() and value.isdigit()):
                     raise CommandError(f"{_option(field)} takes an integer >= 0 or 'default'.")
                 changes[field] = int(value)
             else:

@@ -2,12 +2,14 @@
 
 - ``tenant list``: every tenant that owns rows, with its row count per model and in total.
 - ``tenant export <tenant id> [--output FILE]``: every row of the tenant as one JSON document
-  (``tenancy.transfer``), to stdout or ``FILE``.
+  (``tenancy.transfer``), to stdout or ``FILE``; refused for a tenant without rows to export
+  (most likely a mistyped id), and for a ``FILE`` that cannot be written.
 - ``tenant import <file> [--as <tenant id>]``: load an export (``-`` reads stdin), as its own
   tenant or as another; checked first, written in one transaction, refused (nothing written) when
   the target tenant already has rows or the document is inconsistent.
 - ``tenant purge <tenant id> --yes``: delete every row of the tenant in one transaction and report
-  the counts; without ``--yes`` it only says what would be deleted and fails.
+  the counts; without ``--yes`` it is a dry run: it says what would be deleted and deletes
+  nothing (exit status 0).
 
 System code: reads across tenants go past row-level security by name (``Model.all_tenants``);
 one tenant's reads and writes run inside that tenant. See ``tenancy.inventory`` and
@@ -30,6 +32,21 @@ def _summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{label} {count}" for label, count in counts.items())
 
 
+def _nothing_to_export(tenant_id: str) -> str:
+    """Why an export of ``tenant_id`` has no rows: none at all (a typo?) or only rows that never
+    travel (``tenant_transfer = False``)."""
+    kept = tenant_row_counts(tenant_id).get(tenant_id, {})
+    if kept:
+        return (
+            f"Tenant {tenant_id!r} has no rows to export: it has only rows that exports leave "
+            f"out ({_summary(kept)})."
+        )
+    return (
+        f"Tenant {tenant_id!r} has no rows: is the tenant id mistyped? "
+        "`tenant list` shows the tenants that own rows."
+    )
+
+
 class Command(BaseCommand):
     help = "Tenants as units: list (row counts), export, import, purge."
 
@@ -44,7 +61,9 @@ class Command(BaseCommand):
         load.add_argument("--as", dest="as_tenant", help="Import as this tenant id.")
         purge = actions.add_parser("purge", help="Delete every row of a tenant.")
         purge.add_argument("tenant_id")
-        purge.add_argument("--yes", action="store_true", help="Really delete.")
+        purge.add_argument(
+            "--yes", action="store_true", help="Really delete (without it: a dry run)."
+        )
 
     def handle(self, *args, action: str, **options):
         try:
@@ -65,12 +84,17 @@ class Command(BaseCommand):
 
     def handle_export(self, *, tenant_id: str, output: str | None, **options):
         document = tenant_export(validate_tenant_id(tenant_id))
+        if not document["counts"]:
+            raise CommandError(_nothing_to_export(tenant_id))
         text = json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
         if output is None:
             self.stdout.write(text)
             return
-        with open(output, "w", encoding="utf-8") as file:
-            file.write(text + "\n")
+        try:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
         total = sum(document["counts"].values())
         self.stderr.write(f"Exported tenant {tenant_id!r}: {total} rows to {output}.")
 
@@ -93,11 +117,15 @@ class Command(BaseCommand):
         validate_tenant_id(tenant_id)
         if not yes:
             existing = tenant_row_counts(tenant_id).get(tenant_id, {})
-            raise CommandError(
-                f"This deletes every row of tenant {tenant_id!r} "
-                f"({sum(existing.values())} rows{': ' + _summary(existing) if existing else ''}). "
-                "Run again with --yes to delete them."
+            if not existing:
+                self.stdout.write(f"Dry run: tenant {tenant_id!r} has no rows; nothing to delete.")
+                return
+            self.stdout.write(
+                f"Dry run: purging tenant {tenant_id!r} would delete {sum(existing.values())} "
+                f"rows ({_summary(existing)}). Nothing was deleted; run again with --yes to "
+                "delete them."
             )
+            return
         deleted = tenant_purge(tenant_id)
         total = sum(deleted.values())
         detail = f" ({_summary(deleted)})" if deleted else ""

@@ -28,10 +28,12 @@ class Command(BaseCommand):
     help = "Run a management command inside a tenant: tenant_command <tenant id> <command> [args]."
 
     def add_arguments(self, parser):
+        # argparse writes a REMAINDER as a bare "...", which reads as required.
+        parser.usage = "%(prog)s [options] tenant_id command_name [command_args ...]"
         parser.add_argument("tenant_id", help="The tenant to bind while the command runs.")
         parser.add_argument("command_name", help="The management command to run.")
         parser.add_argument(
-            "command_args", nargs=argparse.REMAINDER, help="Its arguments and options."
+            "command_args", nargs=argparse.REMAINDER, help="Its arguments and options, if any."
         )
 
     def handle(self, *args, tenant_id: str, command_name: str, command_args: list, **options):
