@@ -27,13 +27,26 @@ from .services.control_versions import control_version_append
 from .services.controls import control_data_prepare
 
 
+def readable_path(path: str) -> str:
+    """``path`` without pydantic's validator labels (``function-after[validate_x(), Model]``),
+    which the API keeps as the reference does but which mean nothing to an operator:
+    ``"function-after[v(), M].condition"`` -> ``"condition"``."""
+    segments, depth, start = [], 0, 0
+    for index, char in enumerate(path + "."):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "." and depth == 0:
+            segments.append(path[start:index])
+            start = index + 1
+    return ".".join(part for part in segments if part and not part.startswith("function-"))
+
+
 def api_error_lines(exc: APIError, field: str = "data") -> list[str]:
     """An ``APIError`` as sentences for a form field: one per ``errors[]`` item (``field.`` prefix
-    dropped), else its detail."""
+    and validator labels dropped), else its detail."""
     lines = []
     for item in exc.errors or ():
         path = str(item.get("field") or "")
-        path = path.removeprefix(f"{field}.") if path != field else ""
+        path = readable_path(path.removeprefix(f"{field}.") if path != field else "")
         lines.append(f"{path}: {item['message']}" if path else str(item["message"]))
     return lines or [str(exc.detail)]
 

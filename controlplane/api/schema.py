@@ -63,7 +63,7 @@ class PrincipalAuthenticationScheme(OpenApiAuthenticationExtension):
                 "type": "apiKey",
                 "in": "header",
                 "name": "X-API-Key",
-                "description": "An API key of your tenant (manage.py apikeys create <tenant>).",
+                "description": "An API key of your tenant (made with manage.py apikeys create TENANT).",
             },
             {
                 "type": "http",

@@ -76,6 +76,21 @@ def test_an_invalid_control_lists_each_problem_on_the_data_field(operator):
     assert Control.all_tenants.count() == 0
 
 
+def test_data_that_is_not_an_object_lists_problems_without_validator_labels(operator):
+    response = operator.post(CONTROL_ADD, control_form(data='"x"'))
+    assert response.status_code == 200
+    # The API names these fields "function-after[validate_template_pairing(), ...].condition".
+    assert form_errors(response) == {
+        "data": [
+            "condition: Field required",
+            "execution: Field required",
+            "action: Field required",
+            "TemplateControlInput.template: Field required",
+        ]
+    }
+    assert Control.all_tenants.count() == 0
+
+
 def test_an_unknown_agent_scoped_evaluator_is_refused_as_the_api_refuses_it(operator):
     data = {
         **REGEX_DENY,

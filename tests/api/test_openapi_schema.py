@@ -168,7 +168,7 @@ def test_schema_documents_security_schemes_and_the_tenant_header(settings, mode,
             "type": "apiKey",
             "in": "header",
             "name": "X-API-Key",
-            "description": "An API key of your tenant (manage.py apikeys create <tenant>).",
+            "description": "An API key of your tenant (made with manage.py apikeys create TENANT).",
         },
         "BearerAuth": {
             "type": "http",
