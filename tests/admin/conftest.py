@@ -1,4 +1,0 @@
-"""Admin actions check quotas, whose per-tenant limits a process caches: forget them around each
-test."""
-
-from tests.quotas.conftest import _forget_cached_overrides  # noqa: F401  (an autouse fixture)

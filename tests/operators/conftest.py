@@ -1,3 +1,0 @@
-"""The tenant pages read tenants' limits, which a process caches: forget them around each test."""
-
-from tests.quotas.conftest import _forget_cached_overrides  # noqa: F401  (an autouse fixture)
