@@ -186,8 +186,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Control plane: agent-control v1 API",
     "DESCRIPTION": (
         "Agents, controls and policies for AI-agent guardrails, wire-compatible with the "
-        "agent-control server 8.15 v1 REST API. Every row belongs to the tenant named by the "
-        "X-Tenant-Id header (default 'default-tenant'). Request bodies must match the schemas "
+        "agent-control server 8.15 v1 REST API. Every row belongs to one tenant: the caller's "
+        "credential's (an X-API-Key or a bearer token; Authorize below), or, when the server "
+        "runs without authentication (development), the X-Tenant-Id header's (default "
+        "'default-tenant'). Request bodies must match the schemas "
         "below (JSON types are strict), numbers must be finite, strings must not contain NUL "
         "(U+0000); errors use the Problem envelope."
     ),
