@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "controlplane" / "gunicorn.conf.py"
+GUNICORN = Path(sys.executable).with_name("gunicorn")
 START_TIMEOUT = 30
 
 
@@ -34,6 +35,23 @@ def stop(process: subprocess.Popen, *, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def server_env(tmp: Path, **extra: str) -> dict:
+    """The environment of a gunicorn under test: this process's, without database settings, on a
+    SQLite file in ``tmp`` (also its home directory), one worker of four threads, ``extra`` on top."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DB_POOL"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+        DJANGO_SECRET_KEY="serving-tests-secret-key-not-the-development-one",
+        WEB_CONCURRENCY="1",
+        WEB_THREADS="4",
+        WEB_READ_TIMEOUT="2",
+        HOME=str(tmp),  # anything gunicorn would create in the home directory lands here
+        **extra,
+    )
+    env.pop("XDG_RUNTIME_DIR", None)
+    return env
 
 
 def migrated_sqlite(path: Path) -> str:
@@ -63,7 +81,7 @@ def gunicorn(
     """Serve the project with gunicorn and its configuration file (``workers`` processes);
     yields ``(base_url, process)``."""
     port = free_port()
-    server_env = {
+    environment = {
         **os.environ,
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": "0",
@@ -75,7 +93,7 @@ def gunicorn(
     }
     command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--graceful-timeout", "5"]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=log, stderr=log)
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT

@@ -1,5 +1,6 @@
 """The code's shape, enforced: apps depend in one direction, ``tenancy`` has no import cycle, the
-error vocabulary covers the reference's, and no module grows past ~300 lines.
+error vocabulary covers the reference's, no module grows past ~300 lines, and no test imports
+from a conftest.
 
 Dependencies point one way (README, "Layout"):
 ``tenancy <- controlplane.api <- policies <- agents``; ``observability`` depends on ``tenancy``
@@ -148,3 +149,15 @@ def test_no_module_is_longer_than_about_300_lines():
             if lines > MAX_MODULE_LINES:
                 long[str(path.relative_to(ROOT))] = lines
     assert long == {}
+
+
+def test_no_test_module_imports_from_a_conftest():
+    """Shared test code lives in helper modules (``tests/factories.py``, ``tests/live_servers.py``,
+    ...); a conftest only declares fixtures, and nothing imports it."""
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for imported in _imports(name, path):
+            if "conftest" in imported.split("."):
+                offenders.append(f"{path.relative_to(ROOT)} imports {imported}")
+    assert offenders == []

@@ -3,6 +3,9 @@
 is a 415 in every mode, also on routes that read no body; the SDK's body-less POSTs (no
 ``Content-Type``) keep working."""
 
+import time
+
+import jwt
 import pytest
 
 from agents.models import AgentPolicy
@@ -91,3 +94,20 @@ def test_form_posts_are_refused_in_api_key_mode_too(client, settings, link_path)
     response = post(client, link_path, FORM, "a=b", **{"X-API-Key": key})
     assert response.status_code == 415
     assert AgentPolicy.all_tenants.count() == 0
+
+
+def test_form_posts_are_refused_in_jwt_mode_too(client, settings, link_path):
+    settings.CREDENTIALS_MODE = "jwt"
+    settings.CREDENTIALS_JWT_KEY = "identity-provider-shared-secret-" + "0123456789" * 4
+    settings.CREDENTIALS_JWT_ALGORITHMS = ["HS256"]
+    settings.CREDENTIALS_JWT_ISSUER = None
+    settings.CREDENTIALS_JWT_AUDIENCE = None
+    now = int(time.time())
+    claims = {"sub": "alice", "tenant_id": "default-tenant", "role": "admin", "exp": now + 600}
+    bearer = f"Bearer {jwt.encode(claims, settings.CREDENTIALS_JWT_KEY, algorithm='HS256')}"
+    response = post(client, link_path, FORM, "a=b", Authorization=bearer)
+    assert response.status_code == 415
+    assert AgentPolicy.all_tenants.count() == 0
+    # The same token with the SDK's body-less POST is let through: the 415 is the form's.
+    assert post(client, link_path, "application/json", Authorization=bearer).status_code == 200
+    assert AgentPolicy.all_tenants.count() == 1

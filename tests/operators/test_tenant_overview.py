@@ -1,6 +1,7 @@
 """The operators' tenant pages: every tenant with its counts, and one tenant's overview with its
 recent events and an SVG chart of evaluation outcomes, nothing of another tenant on it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -219,3 +220,12 @@ def test_anonymous_users_are_sent_to_the_login_page(client):
         302,
         "/admin/login/?next=/admin/tenants/",
     )
+
+
+def test_tenant_page_loads_nothing_from_another_host(operator, two_tenants):
+    """The chart is drawn on the server: no CDN, no script, nothing fetched from the internet."""
+    page = operator.get("/admin/tenants/acme/").content.decode()
+    fetched = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert fetched != []
+    assert [url for url in fetched if not url.startswith(("/", "#", "?"))] == []
+    assert "<script" not in page.split('class="outcomes-chart"', 1)[1].split("</svg>", 1)[0]

@@ -1,22 +1,11 @@
-"""Fixtures of the quota and rate limit tests: a clean overrides cache around each test, and the
-machine's Redis (127.0.0.1:6379, database 14) under a key prefix of the test's own, emptied
-afterwards."""
+"""Fixtures of the rate limit tests: the machine's Redis (``tests.redis_keys``) under a key prefix
+of the test's own, emptied afterwards."""
 
 import uuid
 
 import pytest
-import redis
-from django.core.cache import caches
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_overrides():
-    """Overrides are cached per process; a rolled-back test must not leave its own behind."""
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
+from tests.redis_keys import REDIS_URL, delete_keys
 
 
 @pytest.fixture
@@ -28,13 +17,3 @@ def limited(settings):
     settings.QUOTAS_REDIS_KEY_PREFIX = prefix
     yield settings
     delete_keys(prefix)
-
-
-def delete_keys(prefix: str) -> None:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    finally:
-        client.close()

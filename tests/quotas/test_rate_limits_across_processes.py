@@ -5,7 +5,7 @@ import json
 import uuid
 
 from tests.live_servers import get, gunicorn, migrated_sqlite
-from tests.quotas.conftest import REDIS_URL, delete_keys
+from tests.redis_keys import REDIS_URL, delete_keys
 
 PATH = "/api/v1/controls"
 

@@ -4,34 +4,14 @@ and the README's production command), on a free loopback port and a throw-away S
 Module-scoped: one server per test module; it is stopped (SIGTERM, then SIGKILL) afterwards.
 """
 
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.live_servers import free_port, stop
-
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def server_env(tmp: Path, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DB_POOL"))}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
-        DJANGO_SECRET_KEY="serving-tests-secret-key-not-the-development-one",
-        WEB_CONCURRENCY="1",
-        WEB_THREADS="4",
-        WEB_READ_TIMEOUT="2",
-        HOME=str(tmp),  # anything gunicorn would create in the home directory lands here
-        **extra,
-    )
-    env.pop("XDG_RUNTIME_DIR", None)
-    return env
+from tests.live_servers import GUNICORN, ROOT, free_port, server_env, stop
 
 
 @pytest.fixture(scope="module")

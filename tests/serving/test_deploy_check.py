@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import ROOT
+from tests.live_servers import ROOT
 
 PRODUCTION = {
     "DATABASE_URL": "postgresql://app@db.internal:5432/controlplane",

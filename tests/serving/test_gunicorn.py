@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from .conftest import GUNICORN, ROOT, free_port, server_env
+from tests.live_servers import GUNICORN, ROOT, free_port, server_env
 
 
 def raw_exchange(url: str, data: bytes) -> tuple[int, dict, dict]:
