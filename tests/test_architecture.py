@@ -1,6 +1,6 @@
 """The code's shape, enforced: apps depend in one direction, ``tenancy`` has no import cycle, the
-error vocabulary covers the reference's, no module grows past ~300 lines, and no test imports
-from a conftest.
+error vocabulary covers the reference's and every ``APIError`` names its code from the one
+``ErrorCode`` enum, no module grows past ~300 lines, and no test imports from a conftest.
 
 Dependencies point one way (README, "Layout"):
 ``tenancy <- controlplane.api <- policies <- agents``; ``observability`` depends on ``tenancy``
@@ -16,9 +16,10 @@ no app.
 import ast
 from pathlib import Path
 
+import pytest
 from agent_control_models.errors import ErrorCode as ReferenceErrorCode
 
-from controlplane.api.exceptions import ErrorCode
+from controlplane.api.exceptions import APIError, ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
@@ -161,3 +162,32 @@ def test_no_test_module_imports_from_a_conftest():
             if "conftest" in imported.split("."):
                 offenders.append(f"{path.relative_to(ROOT)} imports {imported}")
     assert offenders == []
+
+
+def _error_code_arguments():
+    """``(module, line, node)`` of the error-code argument of every ``APIError(...)`` call."""
+    for package in PACKAGES:
+        for name, path in _modules(package):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", getattr(node.func, "attr", None)) == "APIError"
+                ):
+                    argument = node.args[1] if len(node.args) > 1 else None
+                    for keyword in node.keywords:
+                        if keyword.arg == "error_code":
+                            argument = keyword.value
+                    yield name, node.lineno, argument
+
+
+def test_every_api_error_names_its_code_from_the_one_enum():
+    calls = list(_error_code_arguments())
+    assert len(calls) > 30
+    literals = [
+        f"{name}:{line}"
+        for name, line, argument in calls
+        if argument is None or isinstance(argument, ast.Constant)
+    ]
+    assert literals == []
+    with pytest.raises(TypeError, match="APIError needs an ErrorCode member, got 'NOT_FOUND'"):
+        APIError(404, "NOT_FOUND", "missing")
