@@ -5,7 +5,6 @@ import json as jsonlib
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 
 from tenancy.context import get_current_tenant_id
 
@@ -21,15 +20,6 @@ def _no_tenant_leaks():
     assert get_current_tenant_id() is None
     yield
     assert get_current_tenant_id() is None
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_overrides():
-    """Tenants' limits are cached per process (the default cache); a rolled-back test must not
-    leave its own behind for the next."""
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 class Api:

@@ -7,7 +7,9 @@ unexpected exception raised inside a model's validator (``INVALID_INPUT_ERRORS``
 validators assume the types they check, and ``{"decision": {}}`` makes one raise ``TypeError``):
 whatever the validator chokes on is the caller's input, never a 500. Bodies are then checked
 against the JSON Schema that the OpenAPI document shows (``check_json_types``): the document is
-the contract, and what pydantic would coerce is refused. ``gather`` reports the failures of
+the contract, and what pydantic would coerce is refused (jsonschema-rs answers "valid?" for the
+common case; the python-jsonschema validator, whose messages the API reports, only explains a
+failure). ``gather`` reports the failures of
 several parts of one request together, as FastAPI does.
 """
 
@@ -16,6 +18,7 @@ from functools import cache
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 import pydantic
 from django.http import QueryDict
 
@@ -67,10 +70,13 @@ def validate_body[ModelT: pydantic.BaseModel](
 
 
 @cache
-def _schema_validator(model: type[pydantic.BaseModel]) -> jsonschema.protocols.Validator:
-    """A JSON Schema validator of ``model``'s documented schema (built once per model)."""
+def _schema_validators(model: type[pydantic.BaseModel]) -> tuple:
+    """``(fast, explaining)`` validators of ``model``'s documented schema, built once per model:
+    jsonschema-rs (compiled, about 50x faster: every valid body pays only this) and
+    python-jsonschema (its errors are the ones the API reports)."""
     schema = accepted_schema(model.model_json_schema())
-    return jsonschema.validators.validator_for(schema)(schema)
+    explaining = jsonschema.validators.validator_for(schema)(schema)
+    return jsonschema_rs.validator_for(schema), explaining
 
 
 def _schema_problem(error: jsonschema.ValidationError) -> tuple[str, str]:
@@ -90,9 +96,10 @@ def check_json_types(model: type[pydantic.BaseModel], value: Any, prefix: tuple 
     what pydantic's lax validation (or a model's before-validator) would coerce or let through
     (``"enabled": 0``, ``"offset": "3"``, ``"actions": {}``) is a 422 like everything else the
     schema excludes. Errors (code = the JSON Schema keyword) are located under ``prefix``."""
-    errors = sorted(
-        _schema_validator(model).iter_errors(value), key=lambda e: [str(p) for p in e.path]
-    )
+    fast, explaining = _schema_validators(model)
+    if fast.is_valid(value):
+        return
+    errors = sorted(explaining.iter_errors(value), key=lambda e: [str(p) for p in e.path])
     if errors:
         items = []
         for error in errors:

@@ -1,10 +1,12 @@
-"""Fixtures of the rate limit tests: the machine's Redis (``tests.redis_keys``) under a key prefix
+"""Fixtures of the quota and rate limit tests: the limits cache forgotten around each test
+(``tests.limits_cache``), and the machine's Redis (``tests.redis_keys``) under a key prefix
 of the test's own, emptied afterwards."""
 
 import uuid
 
 import pytest
 
+from tests.limits_cache import forget_cached_overrides  # noqa: F401  (an autouse fixture)
 from tests.redis_keys import REDIS_URL, delete_keys
 
 

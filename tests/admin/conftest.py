@@ -1,0 +1,4 @@
+"""Admin actions check quotas, whose per-tenant limits a process caches: forget them around each
+test."""
+
+from tests.limits_cache import forget_cached_overrides  # noqa: F401  (an autouse fixture)
