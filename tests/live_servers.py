@@ -74,6 +74,21 @@ def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+def wait_until_healthy(base: str, process: subprocess.Popen, log: Path, *, timeout: float) -> None:
+    """Return once ``base/health`` answers 200; ``RuntimeError`` with the end of ``log`` if the
+    server exits or ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if get(base + "/health")[0] == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start: {log.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def gunicorn(
     database_url: str, log_path: Path, *, workers: int = 1, env: dict | None = None
@@ -96,16 +111,7 @@ def gunicorn(
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if get(base + "/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_until_healthy(base, process, log_path, timeout=START_TIMEOUT)
         yield base, process
     finally:
         stop(process)

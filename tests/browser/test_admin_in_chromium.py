@@ -11,39 +11,21 @@ import json
 import shutil
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from agents.models import Agent, AgentPolicy
 from policies.admin import EXAMPLE_DEFINITION
 from policies.models import Control
+from tests.browser.chromium import CHROMIUM, chromium_page
+from tests.browser.chromium import shoot as screenshot
 from tests.factories import make_control, make_policy
 from tests.tenancy.lifecycle_helpers import make_event
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def chromium_path():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `./dev test` installs Debian's chromium package.")
-    return CHROMIUM
 
 
 @pytest.fixture
@@ -69,30 +51,19 @@ def seeded(db):
 
 
 def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, name, full_page=True)
 
 
 @contextmanager
 def operator_page(live_server, chromium_path, tmp_path):
     """A Chromium page logged in to the admin as ``operator``; closed afterwards."""
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=chromium_path,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    login = f"{live_server.url}/admin/login/?next=/admin/"
+    with chromium_page(chromium_path, tmp_path / "profile", login) as page:
         page.fill("#id_username", "operator")
         page.fill("#id_password", "pw")
         page.click("input[type=submit]")
         expect(page.locator("#operators-tenants")).to_be_visible()
         yield page
-        context.close()
 
 
 def test_add_an_agent_in_tenant_a_and_link_as_policy(live_server, seeded, chromium_path, tmp_path):

@@ -12,35 +12,17 @@ event loop in this thread, where Django refuses ORM calls.
 import json
 import re
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from credentials.services import api_key_create
+from tests.browser.chromium import chromium_page, shoot
 from tests.factories import make_control, make_policy
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 OPERATION = "#operations-controls-list_controls"
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def chromium_path():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `./dev test` installs Debian's chromium package.")
-    return CHROMIUM
 
 
 @pytest.fixture
@@ -53,32 +35,15 @@ def seeded(db):
     return {"acme": (acme.pk, "acme-guard"), "globex": (globex.pk, "globex-guard")}
 
 
-def shoot(target, name: str) -> None:
-    """A screenshot of ``target``: a page (its viewport) or a locator (that element)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    target.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
 @contextmanager
 def swagger_page(live_server, chromium_path, tmp_path):
     """A Chromium page on Swagger UI with the list_controls operation expanded."""
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=chromium_path,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/api/docs/")
+    with chromium_page(chromium_path, tmp_path / "profile", f"{live_server.url}/api/docs/") as page:
         operation = page.locator(OPERATION)
         expect(operation).to_be_visible()
         operation.locator(".opblock-summary").first.click()
         expect(operation.locator(".try-out__btn")).to_be_visible()
         yield page
-        context.close()
 
 
 def execute(page, tenant_header: str | None = None) -> tuple[int, dict, list[str]]:

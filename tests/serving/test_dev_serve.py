@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_servers import ROOT, free_port, get, server_env, stop
+from tests.live_servers import ROOT, free_port, get, server_env, stop, wait_until_healthy
 
 pytestmark = pytest.mark.skipif(
     Path(sys.prefix).resolve() != (ROOT / ".venv").resolve(),
@@ -76,19 +76,6 @@ def test_the_config_file_reads_its_environment():
     )
 
 
-def wait_for_health(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if get(base + "/health")[0] == 200:
-                return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"./dev serve did not start: {log.read_text()[-3000:]}")
-        time.sleep(0.3)
-
-
 def cmdline(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
 
@@ -103,7 +90,7 @@ def test_dev_serve_runs_gunicorn_and_reload_restarts_a_worker_on_a_change(tmp_pa
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(base, process, log)
+        wait_until_healthy(base, process, log, timeout=90)
         # ./dev replaced itself (exec) with gunicorn and its config file.
         # (the interpreter, then the gunicorn script: it runs through its shebang)
         _interpreter, script, *arguments = cmdline(process.pid)
@@ -123,7 +110,7 @@ def test_dev_serve_runs_gunicorn_and_reload_restarts_a_worker_on_a_change(tmp_pa
         while f"Worker reloading: {changed} modified" not in log.read_text():
             assert time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(0.3)
-        wait_for_health(base, process, log)
+        wait_until_healthy(base, process, log, timeout=90)
         assert get(base + "/health")[0] == 200
     finally:
         stop(process, timeout=20)
