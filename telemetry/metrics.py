@@ -71,6 +71,7 @@ class Metrics:
             for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
                 registry.register(collector)
         self.registry, self.app_name = registry, app_name
+        self._children: dict[tuple, object] = {}  # (id(metric), labels) -> labelled child
         kw = {"registry": registry}
         self.requests = Counter(
             f"{prefix}_requests", "HTTP requests by route template, method and status.",
@@ -125,11 +126,21 @@ class Metrics:
                 ("tenant", "decision"), **kw,
             )  # fmt: skip
 
+    def child(self, metric, *labels: str):
+        """``metric.labels(*labels)``, remembered: prometheus_client's ``labels()`` takes a lock
+        and builds its key on every call, a few microseconds each, several times per request.
+        The label sets are bounded (route templates, methods, statuses, bounded tenants)."""
+        key = (id(metric), labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
+
     def record_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count and time one request answered on ``route`` (a route template)."""
         labels = (self.app_name, method_label(method), route, str(status))
-        self.requests.labels(*labels).inc()
-        self.duration.labels(*labels).observe(seconds)
+        self.child(self.requests, *labels).inc()
+        self.child(self.duration, *labels).observe(seconds)
 
     def record_tenant_request(self, tenant_id: str, operation_class: str, status: int) -> None:
         """Count one request of ``tenant_id`` (no-op without per-tenant series)."""
@@ -140,7 +151,7 @@ class Metrics:
     def record_evaluation(self, body: dict, tenant_id: str | None) -> None:
         """Count one answered evaluation by its decision, and its evaluator errors."""
         decision = decision_of(body)
-        self.evaluations.labels(decision).inc()
+        self.child(self.evaluations, decision).inc()
         if body.get("errors"):
             self.evaluation_errors.labels("evaluator").inc()
         if self.tenant_evaluations is not None and tenant_id is not None:

@@ -8,7 +8,8 @@ tenant middleware refuses. For every request:
    the ``X-Request-Id`` response header (and kept as ``request.request_id``);
 2. with ``TELEMETRY_METRICS``: ``requests_in_progress`` while it runs, then the request counted
    and timed by route template, method and status, and by tenant and operation class when
-   ``TELEMETRY_TENANT_SERIES`` is set (``telemetry.metrics``); the pool is sampled as it starts;
+   ``TELEMETRY_TENANT_SERIES`` is set (``telemetry.metrics``; the pool is sampled when it
+   finishes, ``telemetry.receivers``);
 3. with ``TELEMETRY_REQUEST_LOG``: one line on the ``controlplane.requests`` logger (INFO; DEBUG
    for ``/health`` and ``/metrics``) with request id, tenant, principal, route, method, path,
    status and duration in milliseconds.
@@ -33,7 +34,6 @@ from controlplane.api.request_scope import (
 from .conf import get_setting
 from .logs import request_context
 from .metrics import get_metrics, method_label, metrics_enabled
-from .pool import sample_pools
 from .routes import UNRECORDED_ROUTES, class_of, route_of
 
 logger = logging.getLogger("controlplane.requests")
@@ -76,8 +76,7 @@ class RequestTelemetryMiddleware(MiddlewareMixin):
     def start(self, request) -> float:
         if metrics_enabled() and request.path_info not in UNRECORDED_ROUTES:
             metrics = get_metrics()
-            metrics.in_progress.labels(metrics.app_name, method_label(request.method)).inc()
-            sample_pools(metrics)
+            metrics.child(metrics.in_progress, metrics.app_name, method_label(request.method)).inc()
         return time.perf_counter()
 
     def finish(self, request, response, started: float) -> None:
@@ -86,7 +85,7 @@ class RequestTelemetryMiddleware(MiddlewareMixin):
         route = route_of(request)
         if metrics_enabled() and request.path_info not in UNRECORDED_ROUTES:
             metrics = get_metrics()
-            metrics.in_progress.labels(metrics.app_name, method_label(request.method)).dec()
+            metrics.child(metrics.in_progress, metrics.app_name, method_label(request.method)).dec()
             if route is not None and route not in UNRECORDED_ROUTES:
                 metrics.record_request(request.method, route, status, seconds)
                 tenant_id = getattr(request, "tenant_id", None)

@@ -2,8 +2,9 @@
 requests waiting for one, per database alias that has a pool (Django's native psycopg pool,
 ``DATABASES[alias]["OPTIONS"]["pool"]``).
 
-Each process writes its own values, sampled when a request starts, when one finishes (after its
-connection went back to the pool) and when ``/metrics`` is scraped; the gauges are ``livesum``, so
+Each process writes its own values, sampled when a request finishes (after its connection went
+back to the pool: other requests' connections are the ones counted in use) and when ``/metrics``
+is scraped; the gauges are ``livesum``, so
 under several worker processes a scrape reports the sum over the live workers. Without a pool
 (SQLite, or persistent connections) the gauges are absent.
 """
@@ -30,6 +31,6 @@ def sample_pools(metrics: Metrics) -> None:
     for alias, pool in configured_pools():
         stats = pool.get_stats()
         size, available = stats.get("pool_size", 0), stats.get("pool_available", 0)
-        metrics.pool_in_use.labels(alias).set(max(size - available, 0))
-        metrics.pool_size.labels(alias).set(size)
-        metrics.pool_waiting.labels(alias).set(stats.get("requests_waiting", 0))
+        metrics.child(metrics.pool_in_use, alias).set(max(size - available, 0))
+        metrics.child(metrics.pool_size, alias).set(size)
+        metrics.child(metrics.pool_waiting, alias).set(stats.get("requests_waiting", 0))
