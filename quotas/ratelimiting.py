@@ -2,7 +2,8 @@
 
 ``rate_check(tenant_id, operation_class)`` counts one request of the tenant's class in a moving
 window (the ``limits`` library's ``MovingWindowRateLimiter`` on ``RedisStorage``: one Lua call per
-request, exact at any instant, no burst at window edges). Keys are
+request, exact at any instant, no burst at window edges). Rates of 200 or more per window are
+leased in batches of 1 % (``quotas.leases``: one Redis call per batch, a bounded overshoot). Keys are
 ``<QUOTAS_REDIS_KEY_PREFIX>:LIMITER/<tenant>/<class>/<amount>/<multiples>/<unit>``.
 
 Redis down (decided, documented in the README): **fail open** by default. The limiter protects
@@ -30,6 +31,7 @@ from controlplane.api.operations import OperationClass
 from telemetry.record import rate_limit_backend_error
 
 from .conf import get_setting, setting_name
+from .leases import batch_size, lease_seconds, leases
 from .limits import rate_limit
 from .rates import window
 
@@ -68,6 +70,8 @@ def _rebuild_on_change(*, setting, **kwargs):
     if setting in REDIS_SETTINGS:
         get_limiter.cache_clear()
         _Backoff.until = 0.0
+    if setting in REDIS_SETTINGS or setting == setting_name("RATE_LIMITS"):
+        leases.clear()
 
 
 def rate_limited(tenant_id: str, operation_class: OperationClass, rate, retry_after: int):
@@ -107,10 +111,17 @@ def rate_check(tenant_id: str, operation_class: OperationClass) -> None:
     rate = rate_limit(operation_class, tenant_id).value
     if rate is None:
         return None
+    identifiers = (tenant_id, operation_class.value)
+    key = (*identifiers, str(rate))
+    if leases.take(key):
+        return None
     if time.monotonic() < _Backoff.until:
         return _unavailable()
-    identifiers = (tenant_id, operation_class.value)
+    batch = batch_size(rate)
     try:
+        if batch > 1 and limiter.hit(rate, *identifiers, cost=batch):
+            leases.grant(key, batch - 1, lease_seconds(rate))
+            return None
         if limiter.hit(rate, *identifiers):
             return None
         reset_at = limiter.get_window_stats(rate, *identifiers).reset_time
