@@ -3,7 +3,7 @@ PostgreSQL database (``python -m bench`` does this). Prints one JSON line for th
 
 1. Stamping + scoping overhead (``orm_stamping.py``): ``bulk_create`` of 10,000 agents,
    ``bulk_create`` of 10,000 agent<->policy through rows, and 1,000 single ``create()`` calls
-   through our managers versus plain Django models with the same columns and indexes
+   through our managers versus plain Django models with the same columns, indexes and keys
    (``orm_plain.py``); 9 alternating repetitions with ``synchronous_commit = off`` for both,
    median time.
 2. Query counts per endpoint with 1 control versus 50 controls over 10 policies

@@ -1,5 +1,7 @@
 """Plain Django models with the columns, indexes and constraints of ``Agent``, ``Policy`` and
-``AgentPolicy`` but no stamping and no scoping: the baseline of ``orm_stamping.py``.
+``AgentPolicy`` but no stamping and no scoping: the baseline of ``orm_stamping.py``. Their tables
+get the database wall's keys too (``(tenant_id, id)`` primary keys, composite deferrable foreign
+keys, the tenant id ``CHECK``), so the ratio measures what the ORM adds, not the keys.
 
 Defining models needs Django set up: ``bench/orm.py`` imports this module after ``setup_django()``.
 """
@@ -7,6 +9,8 @@ Defining models needs Django set up: ``bench/orm.py`` imports this module after 
 from django.db import connection, models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual
+
+from tenancy.schema import TENANT_ID_REGEX
 
 
 class PlainAgent(models.Model):
@@ -80,3 +84,35 @@ def create_tables() -> None:
     with connection.schema_editor() as editor:
         for model in (PlainAgent, PlainPolicy, PlainAgentPolicy):
             editor.create_model(model)
+    with connection.cursor() as cursor:
+        for statement in _wall_statements(cursor):
+            cursor.execute(statement)
+
+
+def _constraints(cursor, table: str, kind: str) -> list[str]:
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = %s",
+        [table, kind],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _wall_statements(cursor) -> list[str]:
+    """The keys ``tenancy.schema`` gives our tenant tables, on the plain tables."""
+    link = PlainAgentPolicy._meta.db_table
+    statements = [
+        f'ALTER TABLE {link} DROP CONSTRAINT "{name}"' for name in _constraints(cursor, link, "f")
+    ]
+    for model in (PlainAgent, PlainPolicy, PlainAgentPolicy):
+        table = model._meta.db_table
+        (pk,) = _constraints(cursor, table, "p")
+        statements.append(
+            f'ALTER TABLE {table} DROP CONSTRAINT "{pk}", ADD PRIMARY KEY (tenant_id, id), '
+            f"ADD CONSTRAINT {table}_tenant_id_valid CHECK (tenant_id ~ '{TENANT_ID_REGEX}')"
+        )
+    for column, parent in (("agent_id", PlainAgent), ("policy_id", PlainPolicy)):
+        statements.append(
+            f"ALTER TABLE {link} ADD FOREIGN KEY (tenant_id, {column}) REFERENCES "
+            f"{parent._meta.db_table} (tenant_id, id) DEFERRABLE INITIALLY DEFERRED"
+        )
+    return statements

@@ -168,7 +168,8 @@ def _orm_lines(orm: dict) -> list[str]:
         "In-process, on `bench_orm`, connected as the owner (a superuser: the tenant setting is "
         "sent with every statement but the policies are not evaluated; the HTTP `rls` section "
         "measures them). Stamping + scoping overhead: our managers versus plain Django models "
-        f"with the same columns and constraints (median of {orm['repetitions']} alternating "
+        "with the same columns, indexes and keys, the database wall's tenant-leading keys too "
+        f"(median of {orm['repetitions']} alternating "
         "runs, garbage collector paused).",
         "",
         "| measurement | ours wall (s) | plain wall (s) | wall ratio | client CPU ratio |",
