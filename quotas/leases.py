@@ -2,11 +2,12 @@
 batches and spends them without asking Redis again, so a high rate costs one Redis round trip per
 batch instead of one per request (a round trip is a tenth of a request's time).
 
-- A batch is 1 % of the rate (``LEASE_SHARE``); rates under 200 per window lease nothing, and
-  every request asks Redis (exact, as the limiter alone).
+- A batch is 1 % of the rate (``LEASE_SHARE``), at most 50 tokens (``LEASE_MAX``: the moving
+  window stores one Redis list entry per token, so a batch costs Redis time in its size); rates
+  under 200 per window lease nothing, and every request asks Redis (exact, as the limiter alone).
 - A leased batch is spent within a tenth of the window (``LEASE_TIME_SHARE``) or dropped.
 - The bound: each process holds at most one batch per tenant and class, so a tenant served by P
-  processes may get up to P batches (P % of its rate) more than its rate in one window; tokens a
+  processes may get up to P batches (at most P % of its rate) more than its rate in one window; tokens a
   process leased and did not spend count against the tenant until the window moves past them.
 
 ``rate_check`` (``quotas.ratelimiting``) asks ``take`` first and leases with ``grant`` after a
@@ -17,12 +18,13 @@ import threading
 import time
 
 LEASE_SHARE = 100  # a batch is 1/100 of the rate
+LEASE_MAX = 50  # and at most this many tokens
 LEASE_TIME_SHARE = 10  # spent within 1/10 of the window
 
 
 def batch_size(rate) -> int:
     """Tokens per lease for ``rate`` (a ``limits`` ``RateLimitItem``); 0 or 1: no lease."""
-    return rate.amount // LEASE_SHARE
+    return min(rate.amount // LEASE_SHARE, LEASE_MAX)
 
 
 def lease_seconds(rate) -> float:

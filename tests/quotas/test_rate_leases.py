@@ -1,5 +1,5 @@
 """Leased rate tokens (``quotas.leases``): from 200 requests per window a process takes 1 % of a
-tenant's rate from Redis at once and spends it locally, for a tenth of the window at most; below
+tenant's rate (50 tokens at most) from Redis at once and spends it locally, for a tenth of the window at most; below
 that every request asks Redis; at the edge of the window a single token is still taken exactly."""
 
 import pytest
@@ -54,6 +54,12 @@ def test_a_high_rate_is_leased_one_percent_at_a_time(limited, redis_costs):
     assert checks(25) == ["ok"] * 25
     assert redis_costs == [10, 10, 10]
     assert counted_in_redis("1000 per 30 seconds") == 30
+
+
+def test_a_batch_is_at_most_50_tokens(limited, redis_costs):
+    limited.QUOTAS_RATE_LIMITS = {"runtime": "1000000 per 30 seconds"}
+    assert checks(51) == ["ok"] * 51
+    assert redis_costs == [50, 50]
 
 
 def test_a_rate_under_200_asks_redis_for_every_request(limited, redis_costs):
