@@ -4,7 +4,9 @@ batch instead of one per request (a round trip is a tenth of a request's time).
 
 - A batch is 1 % of the rate (``LEASE_SHARE``), at most 50 tokens (``LEASE_MAX``: the moving
   window stores one Redis list entry per token, so a batch costs Redis time in its size); rates
-  under 200 per window lease nothing, and every request asks Redis (exact, as the limiter alone).
+  under 1,000 per window (batches under 10) lease nothing, and every request asks Redis (exact,
+  as the limiter alone).
+- Batches that threads of one process lease at the same moment add up (none is dropped).
 - A leased batch is spent within a tenth of the window (``LEASE_TIME_SHARE``) or dropped.
 - The bound: each process holds at most one batch per tenant and class, so a tenant served by P
   processes may get up to P batches (at most P % of its rate) more than its rate in one window; tokens a
@@ -19,12 +21,14 @@ import time
 
 LEASE_SHARE = 100  # a batch is 1/100 of the rate
 LEASE_MAX = 50  # and at most this many tokens
+LEASE_MIN = 10  # smaller batches save too little to be worth their unspent tokens
 LEASE_TIME_SHARE = 10  # spent within 1/10 of the window
 
 
 def batch_size(rate) -> int:
-    """Tokens per lease for ``rate`` (a ``limits`` ``RateLimitItem``); 0 or 1: no lease."""
-    return min(rate.amount // LEASE_SHARE, LEASE_MAX)
+    """Tokens per lease for ``rate`` (a ``limits`` ``RateLimitItem``); 0: no lease."""
+    batch = min(rate.amount // LEASE_SHARE, LEASE_MAX)
+    return batch if batch >= LEASE_MIN else 0
 
 
 def lease_seconds(rate) -> float:
@@ -52,9 +56,16 @@ class Leases:
             return True
 
     def grant(self, key: tuple, tokens: int, seconds: float) -> None:
-        """Hold ``tokens`` of ``key`` (already counted in Redis) for ``seconds``."""
+        """Hold ``tokens`` of ``key`` (already counted in Redis) for ``seconds``, added to what
+        another thread leased meanwhile (whose tokens would otherwise count for nothing)."""
         with self._lock:
-            self._held[key] = [tokens, time.monotonic() + seconds]
+            now = time.monotonic()
+            held = self._held.get(key)
+            if held is not None and held[0] > 0 and now < held[1]:
+                held[0] += tokens
+                held[1] = now + seconds
+            else:
+                self._held[key] = [tokens, now + seconds]
 
     def clear(self) -> None:
         with self._lock:

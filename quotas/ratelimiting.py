@@ -2,7 +2,7 @@
 
 ``rate_check(tenant_id, operation_class)`` counts one request of the tenant's class in a moving
 window (the ``limits`` library's ``MovingWindowRateLimiter`` on ``RedisStorage``: one Lua call per
-request, exact at any instant, no burst at window edges). Rates of 200 or more per window are
+request, exact at any instant, no burst at window edges). Rates of 1,000 or more per window are
 leased in batches of 1 % (``quotas.leases``: one Redis call per batch, a bounded overshoot). Keys are
 ``<QUOTAS_REDIS_KEY_PREFIX>:LIMITER/<tenant>/<class>/<amount>/<multiples>/<unit>``.
 
@@ -17,6 +17,7 @@ instead: 503 ``RATE_LIMITS_UNAVAILABLE`` with ``Retry-After``.
 
 import logging
 import math
+import threading
 import time
 from functools import cache
 
@@ -48,9 +49,19 @@ class _Backoff:
     until = 0.0
 
 
+_build_lock = threading.Lock()
+
+
 @cache
 def get_limiter() -> MovingWindowRateLimiter | None:
-    """The limiter on ``QUOTAS_REDIS_URL`` (built once per process), or ``None`` without one."""
+    """The limiter on ``QUOTAS_REDIS_URL`` (built once per process), or ``None`` without one.
+    Built under a lock: the ``limits`` library loads its ``redis`` dependency lazily, and two
+    request threads doing that at once made one of them fail (500s on a fresh worker)."""
+    with _build_lock:
+        return _build_limiter()
+
+
+def _build_limiter() -> MovingWindowRateLimiter | None:
     url = get_setting("REDIS_URL")
     if not url:
         return None

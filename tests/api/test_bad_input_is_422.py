@@ -97,6 +97,31 @@ CASES = [
         json.dumps({"agent": {"agent_name": "agent-000004", "agent_metadata": {"x": "y" * 65536}}}),
         ("agent.agent_metadata", "value_error"),
     ),
+    # an agent name ending in a newline: Python's re lets "$" match before it, JSON Schema not
+    (
+        "post",
+        "/api/v1/evaluation",
+        json.dumps(
+            {
+                "agent_name": "support-bot-01\n",
+                "step": {"type": "llm", "name": "x", "input": "hi"},
+                "stage": "pre",
+            }
+        ),
+        ("agent_name", "pattern"),
+    ),
+    (
+        "post",
+        "/api/v1/observability/events/query",
+        json.dumps({"agent_name": "support-bot-01\n"}),
+        ("agent_name", "anyOf"),  # optional: a pattern-checked string or null
+    ),
+    (
+        "post",
+        "/api/v1/observability/events",
+        json.dumps({"events": [event(agent_name="support-bot-01\n")]}),
+        ("events[0].agent_name", "pattern"),
+    ),
     # item 6: wrong JSON types the reference coerces
     ("patch", "/api/v1/controls/{id}", '{"enabled": 0}', ("enabled", "type")),
     (

@@ -1,6 +1,6 @@
-"""Leased rate tokens (``quotas.leases``): from 200 requests per window a process takes 1 % of a
-tenant's rate (50 tokens at most) from Redis at once and spends it locally, for a tenth of the window at most; below
-that every request asks Redis; at the edge of the window a single token is still taken exactly."""
+"""Leased rate tokens (``quotas.leases``): from 1,000 requests per window a process takes 1 % of
+a tenant's rate (50 tokens at most) from Redis at once and spends it locally, for a tenth of the window at most; below
+that every request asks Redis; threads' batches add up; at the edge of the window a single token is still taken exactly."""
 
 import pytest
 from limits import parse
@@ -62,8 +62,8 @@ def test_a_batch_is_at_most_50_tokens(limited, redis_costs):
     assert redis_costs == [50, 50]
 
 
-def test_a_rate_under_200_asks_redis_for_every_request(limited, redis_costs):
-    limited.QUOTAS_RATE_LIMITS = {"runtime": "199 per 30 seconds"}
+def test_a_rate_under_1000_asks_redis_for_every_request(limited, redis_costs):
+    limited.QUOTAS_RATE_LIMITS = {"runtime": "999 per 30 seconds"}
     assert checks(5) == ["ok"] * 5
     assert redis_costs == [1, 1, 1, 1, 1]
 
@@ -80,11 +80,19 @@ def test_a_lease_is_dropped_after_a_tenth_of_the_window(limited, redis_costs, mo
 
 
 def test_the_last_tokens_of_a_window_are_taken_one_by_one(limited, redis_costs):
-    limited.QUOTAS_RATE_LIMITS = {"runtime": "200 per 30 seconds"}
-    get_limiter().hit(parse("200 per 30 seconds"), "acme", "runtime", cost=199)
+    limited.QUOTAS_RATE_LIMITS = {"runtime": "1000 per 30 seconds"}
+    get_limiter().hit(parse("1000 per 30 seconds"), "acme", "runtime", cost=999)
     assert checks(2) == ["ok", "RATE_LIMITED"]
-    assert redis_costs == [199, 2, 1, 2, 1]  # the fill, then: batch refused, one token; again
-    assert counted_in_redis("200 per 30 seconds") == 200
+    assert redis_costs == [999, 10, 1, 10, 1]  # the fill, then: batch refused, one token; again
+    assert counted_in_redis("1000 per 30 seconds") == 1000
+
+
+def test_batches_leased_at_once_add_up():
+    key = ("acme", "runtime", "1000 per 30 second")
+    leases.clear()
+    leases.grant(key, 9, 3.0)
+    leases.grant(key, 9, 3.0)  # another thread's batch, leased meanwhile
+    assert [leases.take(key) for _ in range(19)] == [True] * 18 + [False]
 
 
 def test_leases_are_per_tenant(limited, redis_costs):
