@@ -18,12 +18,15 @@ reads the body in the request's thread with no time limit, so a few clients that
 and stall would hold every thread. This worker gives each request's socket a timeout of
 ``WEB_READ_TIMEOUT`` seconds (default 10) per read or write: a stalled body then fails to read
 (``UnreadablePostError``, answered 400 by ``controlplane.api.handlers``) and the thread is free.
-A connection whose request body was not read to its end is closed afterwards instead of kept
-alive (gunicorn would otherwise read the rest, without the timeout, before the next request).
+A request body the application did not read to its end (a refusal before the view read it: 415,
+401, 429) is read and dropped after the response, at most 1 MiB and ``WEB_READ_TIMEOUT`` seconds
+in all, so the keep-alive the response announced holds; a larger or slower rest closes the
+connection instead (gunicorn would otherwise read it, without any limit, before the next request).
 """
 
 import json
 import os
+import time
 
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
@@ -66,6 +69,24 @@ def body_left(req) -> bool:
     return getattr(req.body.reader, "length", 0) > 0
 
 
+DRAIN_LIMIT = 1 << 20  # bytes of unread body read and dropped to keep a connection alive
+
+
+def drain(req, seconds: float) -> bool:
+    """Read and drop what is left of ``req``'s body (at most ``DRAIN_LIMIT`` bytes, ``seconds`` in
+    all); ``True`` when nothing is left."""
+    if getattr(req.body.reader, "length", 0) > DRAIN_LIMIT:
+        return False
+    deadline = time.monotonic() + seconds
+    try:
+        while body_left(req) and time.monotonic() < deadline:
+            if not req.body.read(65536):
+                break
+    except OSError:  # a socket timeout, or the client went away
+        return False
+    return not body_left(req)
+
+
 class EnvelopeThreadWorker(ThreadWorker):
     """``gthread`` worker whose server-level error responses are the envelope, with a read
     timeout per request (module docstring). Set as ``worker_class`` in
@@ -75,7 +96,9 @@ class EnvelopeThreadWorker(ThreadWorker):
         timeout = read_timeout()
         conn.sock.settimeout(timeout or None)
         keep_alive = super().handle_request(req, conn)
-        return keep_alive and not body_left(req)
+        if keep_alive and body_left(req):
+            return drain(req, timeout or 10.0)
+        return keep_alive
 
     def init_process(self):
         cfg = self.cfg

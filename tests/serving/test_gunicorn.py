@@ -173,3 +173,25 @@ def test_gunicorn_refuses_to_boot_with_the_development_secret_key(tmp_path):
         "ImproperlyConfigured: DJANGO_SECRET_KEY is not set and DEBUG is off: refusing to run "
         "with the public development secret key." in result.stdout + result.stderr
     )
+
+
+def test_a_refusal_before_the_body_is_read_keeps_the_connection_alive(gunicorn_server):
+    """A 415 (and likewise a 401 or a 429) answers before the view reads the body; the worker
+    reads and drops the rest, so the keep-alive the response announced holds."""
+    url, _ = gunicorn_server
+    conn = connection_to(url)
+    form = b"name=" + b"x" * 50_000
+    conn.request(
+        "POST",
+        "/api/v1/observability/events",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response = conn.getresponse()
+    assert (response.status, response.getheader("Connection"), response.read()[:1]) == (
+        415,
+        "keep-alive",
+        b"{",
+    )
+    conn.request("GET", "/health")  # the same connection
+    assert conn.getresponse().status == 200
